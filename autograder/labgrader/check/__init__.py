@@ -1,0 +1,1 @@
+"""check: the student's self-check (visible tests only)."""

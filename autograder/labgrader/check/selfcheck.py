@@ -1,0 +1,81 @@
+"""`labgrader check NOTEBOOK`: run a notebook in fast mode, print one row per exercise.
+
+This runs the *visible* checks only, on the student's own machine: it says what the
+visible test cells say. The grader's hidden checks use other inputs, so a full table
+here is necessary but not sufficient for full marks.
+"""
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from ..grade.assemble import SubmissionError, grade_id, is_test, read_submission
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class ExerciseResult:
+    exercise: str
+    points: float
+    passed: bool
+    message: str
+
+
+def _message(cell) -> str:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            fails = [ln.strip() for ln in out.get("text", "").splitlines() if ln.strip().startswith(("✗", "→"))]
+            if fails:
+                return " ".join(fails[:2])
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return ANSI.sub("", f"{out.get('ename')}: {out.get('evalue')}")[:200]
+    return ""
+
+
+def results_from_executed(nb) -> list[ExerciseResult]:
+    rows = []
+    for cell in nb.cells:
+        if cell.cell_type == "code" and is_test(cell):
+            errored = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+            ran = cell.get("execution_count") is not None or bool(cell.get("outputs"))
+            rows.append(ExerciseResult(grade_id(cell), float(cell.metadata["nbgrader"].get("points", 0)),
+                                       ran and not errored, _message(cell) if ran else "did not run"))
+    return rows
+
+
+def self_check(path: Path, timeout: int = 600) -> list[ExerciseResult]:
+    from ..grade.runner import run
+
+    path = path.resolve()
+    try:
+        read_submission(path)
+    except SubmissionError as err:
+        raise SystemExit(f"labgrader check: {err}")
+    os.environ["DEEPLABS_MODE"] = "fast"
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "out.ipynb"
+        cwd = os.getcwd()
+        os.chdir(path.parent)  # relative paths in the notebook resolve as in Jupyter
+        try:
+            run(str(path), str(out), cell_timeout=timeout)
+        finally:
+            os.chdir(cwd)
+        return results_from_executed(nbformat.read(out, as_version=4))
+
+
+def print_table(results: list[ExerciseResult]) -> None:
+    width = max([len(r.exercise) for r in results] + [8])
+    print(f"{'exercise':<{width}}  points  result  message")
+    for r in results:
+        print(f"{r.exercise:<{width}}  {r.points:>6g}  {'✓ pass' if r.passed else '✗ FAIL'}  {r.message}")
+    passed = sum(r.points for r in results if r.passed)
+    print(f"visible checks pass for {passed:g} of {sum(r.points for r in results):g} points "
+          "(the grader also runs hidden checks)")

@@ -1,0 +1,127 @@
+"""labgrader — the instructor's command line, one verb per step of the workflow.
+
+    labgrader release [LAB ...] [--check]        solutions/ -> labs/ (or verify labs/ is current)
+    labgrader check NOTEBOOK                     a student's self-check table (fast mode)
+    labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel)
+    labgrader feedback LAB                       per-student HTML feedback
+    labgrader export [--out grades.csv]          one row per student and exercise
+
+Grading state lives in the course workspace (--workspace, $LABGRADER_WORKSPACE, default
+~/.local/share/labgrader/<repo>), never in the repository.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .config import load_course
+
+
+def _labs(course, requested: list[str]) -> list[str]:
+    known = course.lab_ids()
+    unknown = [lab for lab in requested if lab not in known]
+    if unknown:
+        raise SystemExit(f"labgrader: unknown lab(s) {', '.join(unknown)}; labs are: {', '.join(known)}")
+    return requested or known
+
+
+def cmd_release(args) -> int:
+    from .release.build import ReleaseError, check_release, release
+
+    course = load_course(args.workspace)
+    labs = _labs(course, args.labs)
+    try:
+        if args.check:
+            diffs = check_release(course, labs)
+            for d in diffs:
+                print(f"✗ {d}")
+            if diffs:
+                print("labs/ is out of date: run `labgrader release` and commit labs/.")
+                return 1
+            print(f"✓ labs/ matches a fresh release of {', '.join(labs)}")
+            return 0
+        for path in release(course, labs):
+            print(f"✓ released {path.relative_to(course.repo)}")
+    except ReleaseError as err:
+        print(f"✗ {err}")
+        return 1
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .check.selfcheck import print_table, self_check
+
+    results = self_check(Path(args.notebook), timeout=args.timeout)
+    print_table(results)
+    return 0 if all(r.passed for r in results) else 1
+
+
+def cmd_grade(args) -> int:
+    from .grade.batch import grade_lab
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
+                       force=args.force, sandbox_kind=args.sandbox)
+    report.print_table()
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from .feedback.html import generate_feedback
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    for path in generate_feedback(course, lab):
+        print(f"✓ {path}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .export.csv import export_csv
+
+    course = load_course(args.workspace)
+    out = export_csv(course, Path(args.out) if args.out else course.workspace / "grades.csv")
+    print(f"✓ wrote {out}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="labgrader", description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workspace", help="course workspace (gradebook, autograded, feedback)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("release", help="generate labs/ from solutions/")
+    p.add_argument("labs", nargs="*")
+    p.add_argument("--check", action="store_true", help="fail if labs/ differs from a fresh release")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("check", help="run a notebook in fast mode and print its self-check table")
+    p.add_argument("notebook")
+    p.add_argument("--timeout", type=int, default=600, help="seconds for the whole notebook")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("grade", help="grade every submission of a lab")
+    p.add_argument("lab")
+    p.add_argument("--submissions", required=True, help="folder of .ipynb files (or <student>/ folders)")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
+    p.add_argument("--sandbox", choices=["auto", "bwrap", "rlimit"], default="auto")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("feedback", help="write per-student feedback HTML")
+    p.add_argument("lab")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="export grades to CSV")
+    p.add_argument("--out")
+    p.set_defaults(func=cmd_export)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

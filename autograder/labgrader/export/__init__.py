@@ -1,0 +1,1 @@
+"""export: grades out of the gradebook."""

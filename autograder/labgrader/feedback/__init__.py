@@ -1,0 +1,1 @@
+"""feedback: per-student HTML from the autograded notebooks (nbgrader generate_feedback)."""

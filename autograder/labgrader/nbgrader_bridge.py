@@ -1,0 +1,43 @@
+"""The one place labgrader talks to nbgrader: a Config for a course, and the API object.
+
+nbgrader's source folder is the repository's solutions/ and its release folder labs/;
+everything nbgrader writes while grading (gradebook, autograded/, feedback/) goes to the
+course workspace. autograder/nbgrader_config.py uses the same function, so formgrader
+and the nbgrader command line see exactly what labgrader sees.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from traitlets.config import Config
+
+from .config import Course
+
+
+def nbgrader_config(course: Course, release_dir: Path | None = None) -> Config:
+    c = Config()
+    c.CourseDirectory.root = str(course.workspace)
+    c.CourseDirectory.source_directory = str(course.solutions)
+    c.CourseDirectory.release_directory = str(release_dir or course.labs)
+    c.CourseDirectory.submitted_directory = "submitted"
+    c.CourseDirectory.autograded_directory = "autograded"
+    c.CourseDirectory.feedback_directory = "feedback"
+    c.CourseDirectory.db_url = f"sqlite:///{course.gradebook}"
+    c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "*.ckpt"]
+    c.Exchange.root = str(course.workspace / "exchange")
+    return c
+
+
+def api(course: Course, **kwargs):
+    """An NbGraderAPI for the course (quiet logs; alembic reachable on PATH)."""
+    from nbgrader.apps import NbGraderAPI
+
+    (course.workspace / "exchange").mkdir(parents=True, exist_ok=True)
+    bindir = str(Path(sys.executable).parent)  # gradebook creation shells out to alembic
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
+    return NbGraderAPI(config=nbgrader_config(course, **kwargs))

@@ -1,0 +1,1 @@
+"""release: solutions/ -> labs/ (student notebooks), verified."""

@@ -1,0 +1,91 @@
+"""Generate student notebooks from solutions/ with nbgrader, then fill in the Colab cells.
+
+    labgrader release            # every lab -> labs/
+    labgrader release --check    # fail if labs/ differs from a fresh release (CI)
+"""
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from .. import nbgrader_bridge
+from ..config import Course
+from . import templates
+from .verify import verify_release
+
+
+class ReleaseError(RuntimeError):
+    pass
+
+
+def _render_colab_cells(nb_path: Path, course: Course, lab: str) -> None:
+    settings = course.settings()
+    repository, branch = settings["repository"], settings.get("branch", "main")
+    nb = nbformat.read(nb_path, as_version=4)
+    relpath = f"labs/{lab}/{nb_path.name}"
+    for cell in nb.cells:
+        if cell.get("id") == templates.BADGE_ID:
+            cell.source = templates.badge_source(repository, branch, relpath)
+        elif cell.get("id") == templates.INSTALL_ID:
+            cell.source = templates.install_source(repository, branch, lab)
+    nbformat.write(nb, nb_path)
+
+
+def build_release(course: Course, lab: str, out_root: Path) -> Path:
+    """Release one lab into out_root/<lab>/ and return that folder."""
+    with tempfile.TemporaryDirectory(prefix="labgrader-release-") as scratch:
+        # a throwaway workspace: releasing touches no real gradebook or course workspace
+        scratch_course = Course(repo=course.repo, workspace=Path(scratch))
+        api = nbgrader_bridge.api(scratch_course, release_dir=out_root)
+        result = api.generate_assignment(lab, force=True)
+    if not result.get("success"):
+        raise ReleaseError(f"nbgrader could not release {lab}:\n{result.get('error') or result.get('log')}")
+    out = out_root / lab
+    for nb_path in sorted(out.glob("*.ipynb")):
+        _render_colab_cells(nb_path, course, lab)
+    problems = verify_release(course, lab, out)
+    if problems:
+        raise ReleaseError(f"released {lab} is not safe to hand out:\n  " + "\n  ".join(problems))
+    return out
+
+
+def release(course: Course, labs: list[str]) -> list[Path]:
+    """Regenerate labs/<lab>/ for each lab (files only nbgrader would write are replaced)."""
+    written = []
+    with tempfile.TemporaryDirectory(prefix="labgrader-out-") as tmp:
+        for lab in labs:
+            fresh = build_release(course, lab, Path(tmp))
+            target = course.labs / lab
+            if target.exists():
+                shutil.rmtree(target)
+            shutil.copytree(fresh, target)
+            written.append(target)
+    return written
+
+
+def check_release(course: Course, labs: list[str]) -> list[str]:
+    """Differences between labs/ and a fresh release; empty when up to date."""
+    diffs = []
+    with tempfile.TemporaryDirectory(prefix="labgrader-check-") as tmp:
+        for lab in labs:
+            fresh = build_release(course, lab, Path(tmp))
+            diffs += _compare_dirs(fresh, course.labs / lab, f"labs/{lab}")
+    return diffs
+
+
+def _compare_dirs(fresh: Path, current: Path, label: str) -> list[str]:
+    if not current.is_dir():
+        return [f"{label}/ is missing: run `labgrader release`"]
+    cmp = filecmp.dircmp(fresh, current)
+    diffs = [f"{label}/{n} missing" for n in cmp.left_only]
+    diffs += [f"{label}/{n} is not generated from solutions/ (delete it or add it there)" for n in cmp.right_only]
+    _, mismatch, errors = filecmp.cmpfiles(fresh, current, cmp.common_files, shallow=False)
+    diffs += [f"{label}/{n} differs from a fresh release: edit solutions/, then `labgrader release`"
+              for n in mismatch + errors]
+    for sub in cmp.common_dirs:
+        diffs += _compare_dirs(fresh / sub, current / sub, f"{label}/{sub}")
+    return diffs

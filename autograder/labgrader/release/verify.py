@@ -1,0 +1,71 @@
+"""What must be true of every student notebook before it leaves the building."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+
+from ..config import Course
+from . import templates
+
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
+           "BEGIN MARK SCHEME", "END MARK SCHEME")
+
+
+def _solution_lines(source_nb) -> set[str]:
+    """Distinctive lines found only between solution markers in the source notebook."""
+    inside_lines, outside_lines, inside = set(), set(), False
+    for cell in source_nb.cells:
+        for line in cell.source.splitlines():
+            if "BEGIN SOLUTION" in line:
+                inside = True
+            elif "END SOLUTION" in line:
+                inside = False
+            elif len(line.strip()) >= 12 and not line.strip().startswith("#"):
+                (inside_lines if inside else outside_lines).add(line.strip())
+    return inside_lines - outside_lines
+
+
+def verify_notebook(course: Course, lab: str, released: Path) -> list[str]:
+    name = f"labs/{lab}/{released.name}"
+    nb = nbformat.read(released, as_version=4)
+    source = nbformat.read(course.solutions / lab / released.name, as_version=4)
+    problems = []
+    try:
+        nbformat.validate(nb)
+    except nbformat.ValidationError as err:
+        problems.append(f"{name}: invalid notebook ({err.message})")
+    secret_lines = _solution_lines(source)
+    # raw JSON: nbformat.read silently renames duplicate ids, which would hide the problem
+    ids = [c.get("id") for c in json.loads(released.read_text(encoding="utf-8")).get("cells", [])]
+    if None in ids or len(set(ids)) != len(ids):
+        problems.append(f"{name}: every cell needs a unique id")
+    for i, cell in enumerate(nb.cells):
+        where = f"{name} cell {i} ({cell.get('id')})"
+        text = cell.source
+        problems += [f"{where}: contains the marker '{m}'" for m in MARKERS if m in text]
+        if cell.cell_type == "code":
+            if cell.get("outputs") or cell.get("execution_count") is not None:
+                problems.append(f"{where}: has outputs; release must clear them")
+            if "deeplabs.grading" in text or re.search(r"^\s*record\(", text, re.M):
+                problems.append(f"{where}: calls the grader's recorder (hidden test left in)")
+            leaked = [ln for ln in text.splitlines() if ln.strip() in secret_lines]
+            if leaked:
+                problems.append(f"{where}: contains solution code: {leaked[0].strip()!r}")
+    repo = course.settings()["repository"]
+    badge = next((c for c in nb.cells if c.get("id") == templates.BADGE_ID), None)
+    if badge is None or templates.github_path(repo) not in badge.source:
+        problems.append(f"{name}: the Open-in-Colab badge cell (id '{templates.BADGE_ID}') is missing")
+    first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
+    if first_code is None or first_code.get("id") != templates.INSTALL_ID or "%pip install" not in first_code.source:
+        problems.append(f"{name}: the first code cell must be the install cell (id '{templates.INSTALL_ID}')")
+    return problems
+
+
+def verify_release(course: Course, lab: str, folder: Path) -> list[str]:
+    notebooks = sorted(folder.glob("*.ipynb"))
+    if not notebooks:
+        return [f"labs/{lab}: no notebooks released"]
+    return [p for nb in notebooks for p in verify_notebook(course, lab, nb)]

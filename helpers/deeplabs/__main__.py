@@ -1,0 +1,6 @@
+"""python -m deeplabs doctor"""
+import sys
+
+from .doctor import main
+
+sys.exit(main())

@@ -1,0 +1,111 @@
+"""Visible checks for lab 01 part 1 (PyTorch primer).
+
+Small hand-worked cases and invariants only: what a careful student would test by hand.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from . import Checks, assert_close, assert_shape
+
+
+def check_flatten_standardize(flatten, standardize) -> None:
+    with Checks("flatten and standardize") as c:
+        images = torch.arange(2 * 3 * 4, dtype=torch.float32).reshape(2, 3, 4)
+        with c.case("flatten keeps the batch dimension: (2, 3, 4) -> (2, 12)",
+                    hint="use x.reshape(x.shape[0], -1): -1 lets PyTorch work out the rest"):
+            assert_shape(flatten(images), (2, 12))
+        with c.case("flatten keeps each image's pixels together in row-major order",
+                    hint="row i of the result must be image i read left to right, top to bottom"):
+            assert_close(flatten(images)[1], torch.arange(12, 24, dtype=torch.float32), "row 1")
+        x = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
+        with c.case("standardize gives every column mean 0",
+                    hint="features are columns: take the mean over the batch dimension (dim=0)"):
+            assert_close(standardize(x).mean(dim=0), torch.zeros(2), "column means", atol=1e-5)
+        with c.case("standardize gives every column (population) std 1",
+                    hint="use x.std(dim=0, unbiased=False) and divide, with eps added to the std"):
+            assert_close(standardize(x).std(dim=0, unbiased=False), torch.ones(2), "column stds", atol=1e-3)
+        with c.case("a constant column does not produce NaN", hint="add eps to the standard deviation"):
+            out = standardize(torch.ones(4, 3))
+            assert not torch.isnan(out).any(), "got NaN"
+
+
+def check_softmax(softmax) -> None:
+    with Checks("softmax") as c:
+        with c.case("softmax([0, ln 2]) = [1/3, 2/3]", hint="exp(x) / sum(exp(x)) along the last dimension"):
+            assert_close(softmax(torch.tensor([[0.0, math.log(2.0)]])), torch.tensor([[1 / 3, 2 / 3]]), "softmax")
+        x = torch.randn(4, 6, generator=torch.Generator().manual_seed(0))
+        with c.case("each row sums to 1 and has the input's shape", hint="normalise along dim=-1, not dim=0"):
+            out = softmax(x)
+            assert_shape(out, (4, 6))
+            assert_close(out.sum(dim=-1), torch.ones(4), "row sums")
+        with c.case("large logits do not overflow ([1000, 1000] -> [0.5, 0.5])",
+                    hint="subtract the row maximum before exp: softmax(x) = softmax(x - max(x))"):
+            assert_close(softmax(torch.tensor([[1000.0, 1000.0]])), torch.tensor([[0.5, 0.5]]), "softmax")
+
+
+def check_mse_gradient(mse_gradient) -> None:
+    with Checks("gradient of the MSE loss with autograd") as c:
+        w, x, y = torch.tensor([2.0]), torch.tensor([[1.0], [2.0]]), torch.zeros(2)
+        with c.case("hand-worked case: L = mean((xw - y)^2) = 10, dL/dw = 10",
+                    hint="loss = ((x @ w - y) ** 2).mean(); loss.backward(); return the gradient of w"):
+            assert_close(mse_gradient(w, x, y), torch.tensor([10.0]), "dL/dw")
+        with c.case("the caller's w is left alone (no requires_grad, no .grad)",
+                    hint="work on w.detach().clone().requires_grad_(True), not on w itself"):
+            mse_gradient(w, x, y)
+            assert not w.requires_grad and w.grad is None, "w was modified"
+        with c.case("calling twice gives the same answer (no gradient accumulation)",
+                    hint="a fresh leaf tensor per call starts with .grad = None"):
+            assert_close(mse_gradient(w, x, y), mse_gradient(w, x, y), "second call")
+
+
+def check_dense_layer(DenseLayer) -> None:
+    with Checks("DenseLayer") as c:
+        with c.case("W (3, 5) and b (5,) are registered parameters",
+                    hint="wrap them in nn.Parameter so model.parameters() (and the optimizer) see them"):
+            layer = DenseLayer(3, 5)
+            shapes = sorted(tuple(p.shape) for p in layer.parameters())
+            assert shapes == [(3, 5), (5,)], f"parameters have shapes {shapes}"
+        with c.case("forward maps (batch, 3) to (batch, 5)", hint="y = sigmoid(x @ W + b)"):
+            assert_shape(DenseLayer(3, 5)(torch.randn(4, 3)), (4, 5))
+        with c.case("with W = 0 and b = 0 every output is sigmoid(0) = 0.5",
+                    hint="apply torch.sigmoid to x @ W + b"):
+            layer = DenseLayer(3, 5)
+            with torch.no_grad():
+                for p in layer.parameters():
+                    p.zero_()
+            assert_close(layer(torch.randn(2, 3)), torch.full((2, 5), 0.5), "output")
+
+
+def check_mlp(build_mlp, MLP) -> None:
+    with Checks("the MLP, two ways") as c:
+        with c.case("build_mlp returns nn.Sequential(Linear, ReLU, Linear)",
+                    hint="nn.Sequential(nn.Linear(in, hidden), nn.ReLU(), nn.Linear(hidden, out))"):
+            seq = build_mlp(64, 32, 10)
+            assert isinstance(seq, nn.Sequential), f"got {type(seq).__name__}"
+            kinds = [type(m).__name__ for m in seq]
+            assert kinds == ["Linear", "ReLU", "Linear"], f"layers are {kinds}"
+        n_params = 64 * 32 + 32 + 32 * 10 + 10
+        with c.case(f"both have {n_params} parameters", hint="hidden size and biases: in*h + h + h*out + out"):
+            for model in (build_mlp(64, 32, 10), MLP(64, 32, 10)):
+                got = sum(p.numel() for p in model.parameters())
+                assert got == n_params, f"{type(model).__name__} has {got}"
+        with c.case("MLP maps (batch, 64) to (batch, 10) logits (no activation at the end)",
+                    hint="logits can be negative: do not put a ReLU after the last layer"):
+            out = MLP(64, 32, 10)(torch.randn(8, 64))
+            assert_shape(out, (8, 10))
+            assert (out < 0).any(), "no negative logits: is there a ReLU after the last layer?"
+
+
+def check_training(losses, accuracy, epochs: int) -> None:
+    with Checks("the training loop") as c:
+        with c.case(f"train returns one loss per epoch ({epochs})",
+                    hint="append the mean batch loss once per epoch"):
+            assert len(losses) == epochs, f"got {len(losses)} values"
+        with c.case("the loss goes down", hint="zero_grad, forward, loss, backward, step: in that order"):
+            assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
+        with c.case("test accuracy above 80%", hint="check the learning rate and that step() is called"):
+            assert accuracy > 0.8, f"accuracy {accuracy:.1%}"
