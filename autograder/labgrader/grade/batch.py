@@ -25,7 +25,7 @@ from .assemble import SubmissionError, assemble, grade_id, is_test, overlap, rea
 from .compare import judge, student_values
 from .execute import execute
 from .gradebook import CellScore, NotebookScore, feedback_notebook, write
-from .reference import grading_seed, notebook_hash, reference_checks
+from .reference import grading_seed, notebook_hash, reference_checks, shared_cache
 
 
 @dataclass
@@ -177,7 +177,7 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
             return None, None
         assembled = assemble(read_submission(job.path), sources[job.notebook], f"{lab}/{job.notebook}")
         threads = max(1, (os.cpu_count() or 1) // max(1, workers))
-        return assembled, execute(assembled.notebook, seed, limits, kind, threads)
+        return assembled, execute(assembled.notebook, seed, limits, kind, threads, shared_cache(course))
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(run_one, job): (job, key) for job, key in jobs}

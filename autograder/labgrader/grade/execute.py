@@ -25,7 +25,7 @@ class Execution:
     sandbox: str = ""
 
 
-def sandbox_env(workdir: Path, seed: int, threads: int) -> dict[str, str]:
+def sandbox_env(workdir: Path, seed: int, threads: int, shared_cache: Path | None = None) -> dict[str, str]:
     """The whole environment the submission sees: nothing inherited from the grader."""
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -43,19 +43,22 @@ def sandbox_env(workdir: Path, seed: int, threads: int) -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "HF_HUB_OFFLINE": "1",
         "HF_DATASETS_OFFLINE": "1",
+        "DEEPLABS_CACHE": str(shared_cache or workdir / "home" / "cache"),
     }
 
 
-def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, threads: int = 1) -> Execution:
+def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, threads: int = 1,
+            shared_cache: Path | None = None, trusted: bool = False) -> Execution:
+    """Run `nb` sandboxed. `trusted` (the solution's run) may fill `shared_cache`."""
     with tempfile.TemporaryDirectory(prefix="labgrader-run-") as tmp:
         workdir = Path(tmp)
         (workdir / "home").mkdir()
         nbformat.write(nb, workdir / "run.ipynb")
-        env = sandbox_env(workdir, seed, threads)
+        env = sandbox_env(workdir, seed, threads, shared_cache)
         inside = Path("/sub") if kind == "bwrap" else workdir
         argv = RUNNER + [str(inside / "run.ipynb"), str(inside / "out.ipynb"),
                          "--cell-timeout", str(limits.cell_timeout_s)]
-        result = sandbox.run(argv, workdir, env, limits, kind)
+        result = sandbox.run(argv, workdir, env, limits, kind, shared_cache, cache_writable=trusted)
         records, problems = read_records(workdir / "records.jsonl")
         executed = None
         if (workdir / "out.ipynb").exists():

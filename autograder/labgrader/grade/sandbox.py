@@ -99,7 +99,7 @@ def _python_roots() -> list[Path]:
     return sorted(r for r in roots if r.exists())
 
 
-def _bwrap_argv(workdir: Path) -> list[str]:
+def _bwrap_argv(workdir: Path, shared_cache: Path | None, cache_writable: bool) -> list[str]:
     argv = ["bwrap", "--die-with-parent", "--unshare-all", "--new-session", "--cap-drop", "ALL",
             "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     for system in ("/usr", "/bin", "/lib", "/lib64", "/etc"):
@@ -107,6 +107,8 @@ def _bwrap_argv(workdir: Path) -> list[str]:
             argv += ["--ro-bind", system, system]
     for root in _python_roots():
         argv += ["--ro-bind", str(root), str(root)]
+    if shared_cache is not None:
+        argv += ["--bind" if cache_writable else "--ro-bind", str(shared_cache), str(shared_cache)]
     argv += ["--bind", str(workdir), "/sub", "--chdir", "/sub"]
     return argv
 
@@ -151,8 +153,13 @@ class _Cgroup:
                     time.sleep(0.1)
 
 
-def run(argv: list[str], workdir: Path, env: dict[str, str], limits: Limits, kind: str) -> RunResult:
-    """Run `argv` (a python command line) in the sandbox with `workdir` as its only writable place."""
+def run(argv: list[str], workdir: Path, env: dict[str, str], limits: Limits, kind: str,
+        shared_cache: Path | None = None, cache_writable: bool = False) -> RunResult:
+    """Run `argv` (a python command line) in the sandbox with `workdir` as its only writable place.
+
+    `shared_cache` (models converted once, e.g. lab 03's LLM) is visible at its own path,
+    read-only unless `cache_writable` (only for the solution's trusted run).
+    """
     cgroup = _Cgroup(limits)
     as_bytes = max(limits.memory_mb * 2**20 * 4, 16 * 2**30)  # address space >> resident memory for torch
 
@@ -166,7 +173,7 @@ def run(argv: list[str], workdir: Path, env: dict[str, str], limits: Limits, kin
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     if kind == "bwrap":
-        full = _bwrap_argv(workdir) + ["--clearenv"]
+        full = _bwrap_argv(workdir, shared_cache, cache_writable) + ["--clearenv"]
         for key, value in env.items():
             full += ["--setenv", key, value.replace(str(workdir), "/sub")]
         full += argv

@@ -1,0 +1,109 @@
+"""Every lab graded end to end: one sample class per lab, one batch each.
+
+Full marks for the solution, zero for the untouched stub, points lost for every plausible
+wrong answer (and only where it is wrong), clear errors for broken files, feedback without
+hidden tests or solutions, an idempotent rerun. Hostile submissions: test_grading_security.py.
+"""
+from __future__ import annotations
+
+import csv
+
+import nbformat
+import pytest
+
+from labgrader.export.csv import export_csv
+from labgrader.feedback.html import generate_feedback
+from labgrader.grade.batch import grade_lab
+from labgrader.grade.gradebook import read_scores
+from labgrader.release.verify import _solution_lines
+from tests.conftest import REPO
+from tests.sample_class import build_sample_class
+
+LABS = sorted(p.name for p in (REPO / "solutions").iterdir() if list(p.glob("*.ipynb")))
+
+
+@pytest.fixture(scope="module", params=LABS)
+def graded(request, course, tmp_path_factory):
+    lab = request.param
+    subs = tmp_path_factory.mktemp(f"submissions-{lab}")
+    plan = build_sample_class(course.repo, lab, subs)
+    report = grade_lab(course, lab, subs, workers=2, quiet=True)
+    sources = {p.stem: nbformat.read(p, as_version=4) for p in sorted((course.solutions / lab).glob("*.ipynb"))}
+    return {"lab": lab, "plan": plan, "report": report, "subs": subs, "sources": sources,
+            "scores": read_scores(course, lab)}
+
+
+def max_points(graded) -> dict[str, float]:
+    """'<notebook>/<test grade_id>' -> points."""
+    return {f"{name}/{c.metadata['nbgrader']['grade_id']}": c.metadata["nbgrader"]["points"]
+            for name, src in graded["sources"].items() for c in src.cells
+            if c.metadata.get("nbgrader", {}).get("grade")}
+
+
+def test_solution_gets_full_marks(graded):
+    assert graded["scores"]["perfect"] == pytest.approx(max_points(graded))
+
+
+def test_untouched_stub_gets_zero_and_completes(graded):
+    scores = graded["scores"]["untouched"]
+    assert set(scores) == set(max_points(graded)) and all(v == 0 for v in scores.values())
+
+
+def test_every_wrong_answer_loses_points_only_in_its_exercise(graded):
+    maximum = max_points(graded)
+    assert len(graded["plan"]) >= 3
+    times_mutated: dict[str, int] = {}
+    for student, per_notebook in graded["plan"].items():
+        scores = graded["scores"][student]
+        for key, points in maximum.items():
+            notebook, test_id = key.split("/")
+            answer_id = test_id.removeprefix("test_")
+            mutated = per_notebook.get(notebook, {})
+            if answer_id in mutated:
+                times_mutated[key] = times_mutated.get(key, 0) + 1
+                assert scores[key] < points, f"{student}: '{mutated[answer_id]}' kept full marks in {key}"
+            else:
+                assert scores[key] == points, f"{student}: {key} lost points it should not"
+    assert times_mutated.keys() == maximum.keys(), "every exercise needs wrong answers"
+    assert min(times_mutated.values()) >= 3, times_mutated
+
+
+def test_broken_files_score_zero_with_a_reason_and_the_batch_goes_on(graded):
+    by_student = {}
+    for score in graded["report"].scores:
+        by_student.setdefault(score.student, []).append(score)
+    assert all("not valid notebook JSON" in s.error for s in by_student["corrupt"])
+    assert all("not a notebook of this lab" in s.error for s in by_student["stranger"])
+    assert all(s.score == 0 for s in by_student["corrupt"] + by_student["stranger"])
+    assert all(s.score == s.max_score for s in by_student["perfect"])  # graded in the same batch
+
+
+def test_feedback_shows_verdicts_but_no_hidden_tests_or_solutions(graded, course):
+    lab = graded["lab"]
+    pages = generate_feedback(course, lab)
+    students = {s.student for s in graded["report"].scores}
+    assert {p.parent.parent.name for p in pages} == students
+    for page in pages:
+        html = page.read_text()
+        assert "BEGIN HIDDEN TESTS" not in html and "deeplabs.grading import record" not in html
+        assert "Grader:" in html
+    for name, source in graded["sources"].items():
+        secret = _solution_lines(source)
+        for student in ("untouched", "corrupt", "stranger"):
+            nb = nbformat.read(course.workspace / "autograded" / student / lab / f"{name}.ipynb", as_version=4)
+            code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+            assert not [line for line in secret if line in code], student
+
+
+def test_export_has_a_row_per_exercise_and_totals(graded, course, tmp_path):
+    rows = [r for r in csv.DictReader(open(export_csv(course, tmp_path / "grades.csv")))
+            if r["lab"] == graded["lab"] and r["student"] == "perfect"]
+    assert len(rows) == len(max_points(graded)) + 1
+    total = next(r for r in rows if r["exercise"] == "TOTAL")
+    assert float(total["score"]) == float(total["max_score"]) == pytest.approx(sum(max_points(graded).values()))
+
+
+def test_regrading_unchanged_submissions_is_a_no_op(graded, course):
+    again = grade_lab(course, graded["lab"], graded["subs"], workers=2, quiet=True)
+    assert again.scores == [] and len(again.skipped) == len(graded["report"].scores)
+    assert read_scores(course, graded["lab"]) == graded["scores"]
