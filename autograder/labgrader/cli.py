@@ -2,9 +2,11 @@
 
     labgrader release [LAB ...] [--check]        solutions/ -> labs/ (or verify labs/ is current)
     labgrader check NOTEBOOK                     a student's self-check table (fast mode)
-    labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel)
+    labgrader collect SOURCE --out DIR           Canvas zip / folder / Colab downloads -> DIR
+    labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel; --dask)
     labgrader feedback LAB                       per-student HTML feedback
     labgrader export [--out grades.csv]          one row per student and exercise
+    labgrader export --canvas | --gradescope LAB Canvas gradebook CSV, Gradescope autograder zip
 
 Grading state lives in the course workspace (--workspace, $LABGRADER_WORKSPACE, default
 ~/.local/share/labgrader/<repo>), never in the repository.
@@ -57,13 +59,27 @@ def cmd_check(args) -> int:
     return 0 if all(r.passed for r in results) else 1
 
 
+def cmd_collect(args) -> int:
+    from datetime import datetime, timezone
+
+    from .collect.importer import collect, print_summary
+
+    deadline = None
+    if args.deadline:
+        deadline = datetime.fromisoformat(args.deadline)
+        deadline = deadline if deadline.tzinfo else deadline.replace(tzinfo=timezone.utc)
+    results = collect(Path(args.source), Path(args.out), Path(args.roster) if args.roster else None, deadline)
+    print_summary(results)
+    return 0
+
+
 def cmd_grade(args) -> int:
     from .grade.batch import grade_lab
 
     course = load_course(args.workspace)
     lab = _labs(course, [args.lab])[0]
     report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
-                       force=args.force, sandbox_kind=args.sandbox)
+                       force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask)
     report.print_table()
     return 0
 
@@ -82,7 +98,17 @@ def cmd_export(args) -> int:
     from .export.csv import export_csv
 
     course = load_course(args.workspace)
-    out = export_csv(course, Path(args.out) if args.out else course.workspace / "grades.csv")
+    if args.gradescope:
+        from .export.gradescope import build_bundle
+
+        lab = _labs(course, [args.gradescope])[0]
+        out = build_bundle(course, lab, Path(args.out or f"gradescope-{lab}.zip"))
+    elif args.canvas:
+        from .export.canvas import export_canvas
+
+        out = export_canvas(course, Path(args.out or course.workspace / "canvas.csv"))
+    else:
+        out = export_csv(course, Path(args.out) if args.out else course.workspace / "grades.csv")
     print(f"✓ wrote {out}")
     return 0
 
@@ -103,20 +129,32 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--timeout", type=int, default=600, help="seconds for the whole notebook")
     p.set_defaults(func=cmd_check)
 
+    p = sub.add_parser("collect", help="import a Canvas zip, a folder or Colab downloads")
+    p.add_argument("source", help="a .zip (Canvas 'Download submissions') or a folder")
+    p.add_argument("--out", required=True, help="folder to write <student>/<notebook>.ipynb into")
+    p.add_argument("--roster", help="CSV with student_id and canvas_id/login/email columns")
+    p.add_argument("--deadline", help="ISO time (UTC unless given); later files are flagged late")
+    p.set_defaults(func=cmd_collect)
+
     p = sub.add_parser("grade", help="grade every submission of a lab")
     p.add_argument("lab")
     p.add_argument("--submissions", required=True, help="folder of .ipynb files (or <student>/ folders)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "rlimit"], default="auto")
+    p.add_argument("--dask", metavar="SCHEDULER", help="run on Dask: 'local' (LocalCluster) or an address "
+                   "like tcp://host:8786 (e.g. a dask-jobqueue SLURMCluster)")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="write per-student feedback HTML")
     p.add_argument("lab")
     p.set_defaults(func=cmd_feedback)
 
-    p = sub.add_parser("export", help="export grades to CSV")
+    p = sub.add_parser("export", help="grades to CSV, Canvas CSV, or a Gradescope autograder bundle")
     p.add_argument("--out")
+    kind = p.add_mutually_exclusive_group()
+    kind.add_argument("--canvas", action="store_true", help="lab totals in Canvas's import format")
+    kind.add_argument("--gradescope", metavar="LAB", help="build a Gradescope autograder zip for LAB")
     p.set_defaults(func=cmd_export)
 
     args = parser.parse_args(argv)

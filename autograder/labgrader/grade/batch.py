@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,8 +147,47 @@ def zero_score(job: Job, source: nbformat.NotebookNode, error: str) -> NotebookS
     return NotebookScore(job.student, job.notebook, cells, error=error)
 
 
+def run_job(content: bytes, filename: str, source, label: str, seed: int, limits: sandbox.Limits,
+            kind: str, threads: int, cache: Path):
+    """One submission, start to finish, on a worker (a thread here, or a Dask worker)."""
+    with tempfile.TemporaryDirectory(prefix="labgrader-sub-") as tmp:
+        path = Path(tmp) / filename
+        path.write_bytes(content)
+        assembled = assemble(read_submission(path), source, label)
+    return assembled, execute(assembled.notebook, seed, limits, kind, threads, cache)
+
+
+@contextmanager
+def executor(workers: int, scheduler: str | None):
+    """A thread pool driving sandboxed processes (default), or a Dask cluster.
+
+    scheduler: None (local threads), "local" (a Dask LocalCluster with `workers` processes),
+    or a scheduler address such as tcp://head-node:8786 (e.g. from dask-jobqueue's SLURMCluster).
+    """
+    if scheduler is None:
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            yield pool
+        return
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR)
+        client = Client(cluster)
+    else:
+        client = Client(scheduler)
+    try:
+        yield client.get_executor(pure=False)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, force: bool = False,
-              sandbox_kind: str = "auto", limits: sandbox.Limits | None = None, quiet: bool = False) -> Report:
+              sandbox_kind: str = "auto", limits: sandbox.Limits | None = None, quiet: bool = False,
+              scheduler: str | None = None) -> Report:
     from deeplabs.progress import progress
 
     if not submissions.is_dir():
@@ -172,15 +214,19 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
         else:
             jobs.append((job, key))
 
-    def run_one(job: Job):
-        if job.error:
-            return None, None
-        assembled = assemble(read_submission(job.path), sources[job.notebook], f"{lab}/{job.notebook}")
-        threads = max(1, (os.cpu_count() or 1) // max(1, workers))
-        return assembled, execute(assembled.notebook, seed, limits, kind, threads, shared_cache(course))
-
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_one, job): (job, key) for job, key in jobs}
+    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
+    cache = shared_cache(course)
+    with executor(workers, scheduler) as pool:
+        futures = {}
+        for job, key in jobs:
+            if job.error:
+                future = Future()
+                future.set_result((None, None))
+            else:
+                # the submission travels as bytes: a Dask worker elsewhere needs no access to DIR
+                future = pool.submit(run_job, job.path.read_bytes(), job.path.name, sources[job.notebook],
+                                     f"{lab}/{job.notebook}", seed, limits, kind, threads, cache)
+            futures[future] = (job, key)
         bar = progress(as_completed(futures), total=len(futures), desc=f"grading {lab}", disable=quiet)
         for future in bar:
             job, key = futures[future]
@@ -197,6 +243,7 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
             else:
                 score = score_notebook(job, source, checks[job.notebook], run.records)
                 score.notes = assembled.notes + run.problems
+                score.seconds = run.seconds
                 base, executed = (run.notebook or assembled.notebook), run.notebook is not None
             if job.path is not None:
                 kept = course.workspace / "submitted" / job.student / lab / f"{job.notebook}.ipynb"

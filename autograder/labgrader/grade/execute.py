@@ -72,7 +72,7 @@ def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, thre
             problems.append(f"the notebook ran longer than {limits.notebook_timeout_s} s and was stopped")
         elif status.get("status") != "ok":
             reason = status.get("status") or f"the grader's runner stopped (exit code {result.returncode})"
-            tail = result.stderr.strip().splitlines()[-1:] if result.stderr.strip() else []
+            tail = [ln for ln in result.stderr.strip().splitlines() if "Kernel is running over TCP" not in ln][-1:]
             problems.append(f"{reason}" + (f": {tail[0][:300]}" if tail else ""))
         return Execution(executed, records, [str(p)[:500] for p in problems], result.seconds, " + ".join(result.layers))
 

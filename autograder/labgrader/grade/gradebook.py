@@ -35,6 +35,7 @@ class NotebookScore:
     cells: list[CellScore]
     notes: list[str] = field(default_factory=list)
     error: str | None = None     # the submission could not be graded at all
+    seconds: float = 0.0         # time in the sandbox
 
     @property
     def score(self) -> float:

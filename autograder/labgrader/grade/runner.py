@@ -17,7 +17,25 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-MAX_OUTPUT_CHARS = 20_000  # per stream output: a flood of prints must not fill the disk
+MAX_OUTPUT_CHARS = 20_000      # per stream output kept in the notebook
+MAX_CELL_OUTPUT_BYTES = 2**22  # per cell, counted while it runs: a flood never reaches memory
+
+
+class BoundedClient(NotebookClient):
+    """nbclient that stops collecting a cell's output once it passed MAX_CELL_OUTPUT_BYTES."""
+
+    _seen: dict[int, int] = {}
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(json.dumps(msg.get("content", {})))
+        total = self._seen.get(cell_index, 0) + size
+        self._seen[cell_index] = total
+        if total > MAX_CELL_OUTPUT_BYTES:
+            if total - size <= MAX_CELL_OUTPUT_BYTES:
+                outs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text="\n… further output dropped by the grader (too much output) …\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
 
 
 def _truncate_outputs(cell) -> None:
@@ -29,8 +47,10 @@ def _truncate_outputs(cell) -> None:
 def run(notebook: str, out: str, cell_timeout: int) -> dict:
     nb = nbformat.read(notebook, as_version=4)
     records = os.environ.get("DEEPLABS_GRADER_RECORDS")
-    client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": os.getcwd()}})
+    # interrupt_on_timeout: a cell that runs too long gets KeyboardInterrupt and the notebook
+    # goes on with the next cell (the kernel stays usable)
+    client = BoundedClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
+                           interrupt_on_timeout=True, resources={"metadata": {"path": os.getcwd()}})
     status, started = {"status": "ok", "problems": []}, time.monotonic()
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
@@ -39,11 +59,15 @@ def run(notebook: str, out: str, cell_timeout: int) -> dict:
             if records:
                 with open(records, "a", encoding="utf-8") as fh:
                     fh.write(json.dumps({"__cell__": cell.get("id"), "index": index}) + "\n")
+            cell_started = time.monotonic()
             try:
                 client.execute_cell(cell, index)
-            except CellTimeoutError:
+                if time.monotonic() - cell_started >= cell_timeout:
+                    status["problems"].append(f"cell {index} ({cell.get('id')}) ran longer than {cell_timeout} s "
+                                              "and was interrupted")
+            except CellTimeoutError:  # the interrupt did not stop it either
                 status["problems"].append(f"cell {index} ({cell.get('id')}) ran longer than {cell_timeout} s")
-                client.km.interrupt_kernel()
+                break
             except DeadKernelError:
                 status["status"] = "kernel died"
                 status["problems"].append(f"the kernel died in cell {index} ({cell.get('id')})")

@@ -1,0 +1,119 @@
+"""The instructor's workflow around grading: collect, Dask, resume after kill -9, exports."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import nbformat
+import pytest
+
+from labgrader.collect.importer import collect
+from labgrader.grade.batch import grade_lab
+from labgrader.grade.gradebook import read_scores
+
+LAB, NB = "01_music_rnn", "01_pytorch_primer"
+
+
+@pytest.fixture(scope="module")
+def notebooks(course):
+    solution = nbformat.writes(nbformat.read(course.solutions / LAB / f"{NB}.ipynb", as_version=4))
+    stub = (course.labs / LAB / f"{NB}.ipynb").read_text()
+    points = sum(c.metadata["nbgrader"]["points"] for c in nbformat.reads(solution, as_version=4).cells
+                 if c.metadata.get("nbgrader", {}).get("grade"))
+    return {"solution": solution, "stub": stub, "max": points}
+
+
+def test_collect_reads_canvas_zips_with_late_and_duplicate_flags(tmp_path, notebooks):
+    archive = tmp_path / "submissions.zip"
+    colab = json.loads(notebooks["stub"])
+    colab["metadata"]["colab"] = {"provenance": []}
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(f"smithjane_1001_5001_{NB}.ipynb", notebooks["solution"])
+        z.writestr(f"doejohn_LATE_1002_5002_{NB}.ipynb", notebooks["stub"])
+        z.writestr(f"leeann_1003_5003_Copy of {NB}.ipynb", json.dumps(colab))
+        z.writestr(f"leeann_1003_5004_{NB}-1.ipynb", notebooks["stub"])
+        z.writestr("../../escape.ipynb", "{}")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,canvas_id\nS-jane,1001\n")
+    out = tmp_path / "collected"
+    results = {(r.student, r.file): r for r in collect(archive, out, roster=roster)}
+    assert (out / "S-jane" / f"{NB}.ipynb").exists()
+    assert results[("doejohn", f"{NB}.ipynb")].late
+    lee = [r for (s, _), r in results.items() if s == "leeann"]
+    assert len(lee) == 2 and all(r.duplicate for r in lee) and any(r.colab for r in lee)
+    assert not (tmp_path / "escape.ipynb").exists()
+    assert json.loads((out / "manifest.json").read_text())
+
+
+def test_collect_plain_folder_and_deadline(tmp_path, notebooks):
+    src = tmp_path / "src"
+    (src / "amy").mkdir(parents=True)
+    (src / "amy" / "whatever.ipynb").write_text(notebooks["solution"])
+    (src / "bob.ipynb").write_text(notebooks["stub"])
+    os.utime(src / "bob.ipynb", (2_000_000_000, 2_000_000_000))  # 2033: after the deadline
+    from datetime import datetime, timezone
+
+    results = collect(src, tmp_path / "out", deadline=datetime(2030, 1, 1, tzinfo=timezone.utc))
+    by = {r.student: r for r in results}
+    assert by["bob"].late and not by["amy"].late and by["amy"].origin == "folder"
+
+
+def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebooks):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "dask-ann.ipynb").write_text(notebooks["solution"])
+    (subs / "dask-ben.ipynb").write_text(notebooks["stub"])
+    report = grade_lab(course, LAB, subs, workers=2, quiet=True, scheduler="local")
+    by = {s.student: s.score for s in report.scores}
+    assert by == {"dask-ann": notebooks["max"], "dask-ben": 0}
+
+
+def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tmp_path, notebooks):
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for i in range(3):
+        (subs / f"kill-{i}.ipynb").write_text(notebooks["solution"] if i != 1 else notebooks["stub"])
+    state = course.workspace / f"state.{LAB}.json"
+    before = set(json.loads(state.read_text())) if state.exists() else set()
+    proc = subprocess.Popen([sys.executable, "-m", "labgrader", "--workspace", str(course.workspace), "grade", LAB,
+                             "--submissions", str(subs), "--workers", "1"], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LABGRADER_REPO": str(course.repo)})
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:  # kill right after the first submission is written
+        done = set(json.loads(state.read_text())) - before if state.exists() else set()
+        if any(k.startswith("kill-") for k in done):
+            break
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    resumed = grade_lab(course, LAB, subs, workers=1, quiet=True)
+    assert 1 <= len(resumed.skipped) <= 2  # what was finished is not graded again
+    scores = read_scores(course, LAB)
+    totals = {s: sum(v for v in scores[s].values()) for s in ("kill-0", "kill-1", "kill-2")}
+    assert totals == {"kill-0": notebooks["max"], "kill-1": 0, "kill-2": notebooks["max"]}
+
+
+def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
+    from labgrader.export.canvas import export_canvas
+    from labgrader.export.gradescope import build_bundle, run
+
+    rows = list(csv.reader(open(export_canvas(course, tmp_path / "canvas.csv"))))
+    assert rows[0][:4] == ["Student", "ID", "SIS User ID", "SIS Login ID"] and rows[1][0].strip() == "Points Possible"
+    bundle = build_bundle(course, LAB, tmp_path / "gradescope.zip")
+    with zipfile.ZipFile(bundle) as z:
+        names = set(z.namelist())
+        z.extractall(tmp_path / "source")
+    assert {"setup.sh", "run_autograder", "course/pyproject.toml"} <= names
+    assert any(n.startswith("course/solutions/") for n in names) and not any(n.startswith("course/tests") for n in names)
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    (submission / "my_notebook.ipynb").write_text(notebooks["solution"])
+    data = run(LAB, submission, tmp_path / "results" / "results.json", tmp_path / "source" / "course", course.workspace)
+    assert data["score"] == notebooks["max"] and all(t["score"] == t["max_score"] for t in data["tests"])
+    assert json.loads((tmp_path / "results" / "results.json").read_text())["tests"][0]["output"].startswith("Grader:")
