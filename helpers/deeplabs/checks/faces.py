@@ -1,0 +1,218 @@
+"""Visible checks for lab 02 (face detection and debiasing with a DB-VAE).
+
+Small hand-worked cases and invariants only: what a careful student would test by hand.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from . import Checks, assert_close, assert_shape
+
+
+# ---- part 1 -----------------------------------------------------------------------------------
+def check_face_cnn(FaceCNN) -> None:
+    with Checks("FaceCNN") as c:
+        with c.case("a batch of (4, 3, 32, 32) images gives 4 logits, shape (4,)",
+                    hint="end with nn.Linear(128, 1) and squeeze the last dimension: logits[:, 0] or .squeeze(-1)"):
+            assert_shape(FaceCNN(12)(torch.rand(4, 3, 32, 32)), (4,), "logits")
+        with c.case("three convolutions, each followed by BatchNorm2d and ReLU",
+                    hint="Conv2d → BatchNorm2d → ReLU, three times, before Flatten"):
+            kinds = [type(m).__name__ for m in FaceCNN(12).modules()]
+            assert kinds.count("Conv2d") == 3 and kinds.count("BatchNorm2d") == 3, f"layers: {kinds}"
+        n = (3 * 12 * 25 + 12) + (12 * 24 * 25 + 24) + (24 * 48 * 9 + 48) + 2 * (12 + 24 + 48) \
+            + (48 * 16 * 128 + 128) + (128 + 1)
+        with c.case(f"n_filters=12 gives {n} parameters", hint="kernel sizes 5, 5, 3; strides 2; "
+                    "channels f, 2f, 4f; a 4×4 map before Flatten"):
+            got = sum(p.numel() for p in FaceCNN(12).parameters())
+            assert got == n, f"got {got}"
+        with c.case("logits can be negative (no sigmoid or ReLU at the end)",
+                    hint="return raw scores: BCEWithLogitsLoss applies the sigmoid itself"):
+            torch.manual_seed(0)
+            assert (FaceCNN(12)(torch.rand(16, 3, 32, 32)) < 0).any(), "no negative logit"
+
+
+def check_training(losses, epochs: int, accuracy: float) -> None:
+    with Checks("the training loop") as c:
+        with c.case(f"one mean loss per epoch ({epochs})", hint="append the mean batch loss once per epoch"):
+            assert len(losses) == epochs, f"got {len(losses)} values"
+        with c.case("the loss goes down", hint="zero_grad, forward, loss, backward, step"):
+            assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
+        with c.case("test accuracy above 80%", hint="BCEWithLogitsLoss on the logits, labels as floats"):
+            assert accuracy > 0.80, f"accuracy {accuracy:.1%}"
+
+
+class _Fixed(nn.Module):
+    """A 'model' whose logit for an image is the image's first pixel (easy to reason about)."""
+
+    def __init__(self):
+        super().__init__()
+        self.unused = nn.Parameter(torch.zeros(1))  # so next(model.parameters()) works
+
+    def forward(self, x):
+        return x.reshape(len(x), -1)[:, 0]
+
+
+def check_evaluate_by_group(evaluate_by_group) -> None:
+    with Checks("evaluate_by_group") as c:
+        # 6 images: logits +1 or -1 in the first pixel; faces (y=1) are in groups 0, 0, 1, 1
+        logits = torch.tensor([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
+        x = torch.zeros(6, 3, 2, 2)
+        x[:, 0, 0, 0] = logits
+        y = torch.tensor([1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+        groups = torch.tensor([0, 0, 1, 1, -1, -1])
+        with c.case("hand-worked case: overall 4/6, faces per group [1/2, 1], worst 1/2, gap 1/2",
+                    hint="predict face when the logit is > 0; per-group accuracy only over faces (y = 1)"):
+            out = evaluate_by_group(_Fixed(), x, y, groups, n_groups=2)
+            assert_close(out["overall"], 4 / 6, "overall")
+            assert_close(out["per_group"], torch.tensor([0.5, 1.0]), "per_group")
+            assert_close(out["worst"], 0.5, "worst")
+            assert_close(out["gap"], 0.5, "gap")
+        with c.case("per_group is a tensor with one entry per group",
+                    hint="torch.bincount(groups, weights=..., minlength=n_groups) / counts"):
+            out = evaluate_by_group(_Fixed(), x, y, groups, n_groups=3)
+            assert_shape(out["per_group"], (3,), "per_group")
+        with c.case("the model is left in eval mode and no gradient is kept",
+                    hint="model.eval() and torch.no_grad() while predicting"):
+            model = nn.Sequential(nn.Flatten(), nn.Linear(12, 1), nn.Flatten(0))
+            evaluate_by_group(model, x, y, groups, n_groups=2)
+            assert not model.training, "model is still in training mode"
+
+
+# ---- part 2 -----------------------------------------------------------------------------------
+def check_vae_loss(vae_loss) -> None:
+    with Checks("vae_loss") as c:
+        x = torch.zeros(2, 3, 4, 4)
+        with c.case("perfect reconstruction and the prior (mu=0, logvar=0) cost 0",
+                    hint="KL(N(0,1) || N(0,1)) = 0: 0.5 * sum(exp(logvar) + mu² - 1 - logvar)"):
+            assert_close(vae_loss(x, x, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), torch.zeros(2), "loss")
+        with c.case("one loss per image: shape (B,)", hint="reduce over pixels and latent dims, not the batch"):
+            assert_shape(vae_loss(x, x, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), (2,), "loss")
+        with c.case("reconstruction term is the mean squared error per image (0.5² = 0.25)",
+                    hint="((x - x_recon) ** 2).mean(dim=(1, 2, 3))"):
+            assert_close(vae_loss(x, x + 0.5, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), torch.full((2,), 0.25), "loss")
+        with c.case("KL of mu=1 in one dimension is 0.5 (times kl_weight=2: 1.0)",
+                    hint="the mu² term enters with a + sign and a factor 0.5"):
+            mu = torch.zeros(2, 5)
+            mu[:, 0] = 1.0
+            assert_close(vae_loss(x, x, mu, torch.zeros(2, 5), 2.0), torch.ones(2), "loss")
+        with c.case("KL of logvar = ln 2 in one dimension is 0.5·(2 - 1 - ln 2)",
+                    hint="logvar is the log of the *variance*: the KL uses exp(logvar), not exp(0.5·logvar)"):
+            lv = torch.zeros(1, 3)
+            lv[0, 1] = math.log(2.0)
+            assert_close(vae_loss(torch.zeros(1, 3, 2, 2), torch.zeros(1, 3, 2, 2), torch.zeros(1, 3), lv, 1.0),
+                         torch.tensor([0.5 * (1 - math.log(2.0))]), "loss")
+
+
+def check_sample_latent(sample_latent) -> None:
+    with Checks("sample_latent (the reparameterisation trick)") as c:
+        with c.case("shape (B, L) like mu", hint="eps = torch.randn_like(mu)"):
+            assert_shape(sample_latent(torch.zeros(3, 4), torch.zeros(3, 4)), (3, 4), "z")
+        mu = torch.full((20000, 2), 3.0)
+        logvar = torch.log(torch.tensor([4.0, 0.25])).expand(20000, 2)
+        z = sample_latent(mu, logvar)
+        with c.case("samples have mean mu", hint="z = mu + sigma * eps"):
+            assert_close(z.mean(0), torch.tensor([3.0, 3.0]), "mean", atol=0.05)
+        with c.case("samples have standard deviation exp(0.5·logvar) (2 and 0.5 here)",
+                    hint="sigma = exp(0.5 * logvar): logvar is the log of the variance"):
+            assert_close(z.std(0), torch.tensor([2.0, 0.5]), "std", atol=0.05)
+        with c.case("gradients flow to mu and logvar", hint="no .detach(), no torch.no_grad() here"):
+            m, lv = torch.zeros(2, 3, requires_grad=True), torch.zeros(2, 3, requires_grad=True)
+            sample_latent(m, lv).sum().backward()
+            assert m.grad is not None and lv.grad is not None, "no gradient"
+
+
+def check_dbvae(DBVAE) -> None:
+    with Checks("DBVAE") as c:
+        model = DBVAE(latent_dim=6, n_filters=4)
+        x = torch.rand(5, 3, 32, 32)
+        with c.case("forward returns (logit (B,), mu (B, L), logvar (B, L), x_recon like x)",
+                    hint="split the encoder's 2L+1 outputs: [:, 0], [:, 1:L+1], [:, L+1:]"):
+            logit, mu, logvar, recon = model(x)
+            assert_shape(logit, (5,), "logit")
+            assert_shape(mu, (5, 6), "mu")
+            assert_shape(logvar, (5, 6), "logvar")
+            assert_shape(recon, (5, 3, 32, 32), "x_recon")
+        with c.case("logit, mu and logvar are the encoder's outputs, in that order",
+                    hint="out = self.encoder(x); logit = out[:, 0]; mu = out[:, 1:L+1]; logvar = out[:, L+1:]"):
+            model.eval()
+            logit, mu, logvar, _ = model(x)
+            out = model.encoder(x)
+            assert_close(logit, out[:, 0], "logit")
+            assert_close(mu, out[:, 1:7], "mu")
+            assert_close(logvar, out[:, 7:], "logvar")
+        with c.case("the decoder reconstructs from a *sampled* z (two calls differ)",
+                    hint="z = sample_latent(mu, logvar); x_recon = self.decoder(z)"):
+            assert not torch.equal(model(x)[3], model(x)[3]), "two forward passes gave the same reconstruction"
+
+
+def check_debiasing_loss(debiasing_loss) -> None:
+    with Checks("debiasing_loss") as c:
+        x = torch.zeros(4, 3, 2, 2)
+        zeros = torch.zeros(4, 2)
+        with c.case("returns a scalar", hint="average over the batch at the end"):
+            out = debiasing_loss(torch.zeros(4), torch.ones(4), x, x, zeros, zeros, 1.0)
+            assert_shape(out, (), "loss")
+        with c.case("logit 0 and a perfect VAE: the loss is ln 2 (classification only)",
+                    hint="binary cross-entropy on the logits: F.binary_cross_entropy_with_logits(..., reduction='none')"):
+            assert_close(debiasing_loss(torch.zeros(4), torch.tensor([1.0, 0, 1, 0]), x, x, zeros, zeros, 1.0),
+                         math.log(2.0), "loss")
+        with c.case("the VAE term counts only for faces: [face, non-face] with recon error 1 each → +0.5",
+                    hint="multiply each image's VAE loss by its label y (shape (B,), not (B, 1)), then average"):
+            x2, ones = torch.zeros(2, 3, 2, 2), torch.ones(2, 3, 2, 2)
+            out = debiasing_loss(torch.zeros(2), torch.tensor([1.0, 0.0]), x2, ones, torch.zeros(2, 2), torch.zeros(2, 2), 1.0)
+            assert_close(out, math.log(2.0) + 0.5, "loss")
+
+
+def check_resampling_probabilities(resampling_probabilities) -> None:
+    with Checks("resampling_probabilities") as c:
+        mu = torch.tensor([[0.0], [0.0], [0.0], [1.0]])
+        with c.case("probabilities sum to 1, one per sample",
+                    hint="normalise at the end: p / p.sum()"):
+            p = resampling_probabilities(torch.randn(50, 3), bins=5, smoothing=1e-3)
+            assert_shape(p, (50,), "p")
+            assert_close(p.sum(), 1.0, "sum")
+        with c.case("hand-worked case: 3 samples in one bin, 1 in the other → [1/6, 1/6, 1/6, 1/2]",
+                    hint="density per bin [3/4, 1/4]; p ∝ 1 / density of the sample's bin"):
+            assert_close(resampling_probabilities(mu, bins=2, smoothing=0.0), torch.tensor([1, 1, 1, 3]) / 6, "p")
+        with c.case("smoothing pulls probabilities towards uniform (smoothing=1 here)",
+                    hint="add smoothing to the normalised density and normalise again before inverting"):
+            # density [3/4, 1/4] + 1 = [7/4, 5/4] -> /3 ; p ∝ [4/7, 4/7, 4/7, 4/5]
+            w = torch.tensor([1 / 7, 1 / 7, 1 / 7, 1 / 5])
+            assert_close(resampling_probabilities(mu, bins=2, smoothing=1.0), w / w.sum(), "p")
+        with c.case("a histogram per latent dimension (over the samples), combined by the maximum",
+                    hint="loop over mu's columns; each column's histogram counts the N samples"):
+            two = torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0]])
+            # dim 0: p ∝ [1,1,1,3]/6 ; dim 1: p ∝ [3,1,1,1]/6 ; max: [3,1,1,3]/6 -> /8*6
+            assert_close(resampling_probabilities(two, bins=2, smoothing=0.0), torch.tensor([3.0, 1, 1, 3]) / 8, "p")
+
+
+def check_train(train) -> None:
+    with Checks("the training loop with resampling") as c:
+        torch.manual_seed(0)
+        x, y = torch.randn(64, 3), torch.arange(64.0)  # y: the sample's index, to see what was drawn
+        model = nn.Linear(3, 1)
+        seen, calls = [], []
+
+        def loss_fn(m, xb, yb):
+            seen.append(yb.clone())
+            return ((m(xb)[:, 0] - 1.0) ** 2).mean()
+
+        def weights_fn(m):
+            calls.append(1)
+            return (torch.arange(64) % 2 == 0).float()  # odd samples never
+
+        with c.case("one mean loss per epoch (3)", hint="append the mean batch loss once per epoch"):
+            losses = train(model, loss_fn, x, y, epochs=3, batch_size=16, lr=0.05, weights_fn=weights_fn)
+            assert len(losses) == 3, f"got {len(losses)} values"
+        with c.case("the loss goes down", hint="zero_grad, loss_fn(model, xb, yb), backward, step, scheduler.step"):
+            assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
+        with c.case("weights_fn is called once per epoch", hint="new weights every epoch: the latent space moves"):
+            assert len(calls) == 3, f"called {len(calls)} times"
+        with c.case("samples follow the weights: zero weight is never drawn; len(x) draws per epoch",
+                    hint="idx = torch.multinomial(weights, len(x), replacement=True, generator=gen)"):
+            drawn = torch.cat(seen) if seen else torch.zeros(0)
+            assert len(drawn) == 3 * 64, f"{len(drawn)} samples drawn in 3 epochs"
+            assert bool((drawn % 2 == 0).all()), "drew samples whose weight is 0"
