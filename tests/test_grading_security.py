@@ -26,7 +26,7 @@ def graded(course, tmp_path_factory):
     source = nbformat.read(course.solutions / LAB / f"{NB}.ipynb", as_version=4)
     released = nbformat.read(course.labs / LAB / f"{NB}.ipynb", as_version=4)
     attacks = hostile.build(released, answers_of(source), subs)
-    report = grade_lab(course, LAB, subs, workers=2, limits=LIMITS, quiet=True)
+    report = grade_lab(course, LAB, subs, workers=2, limits=LIMITS, quiet=True, notebooks=[NB])
     maximum = sum(c.metadata["nbgrader"]["points"] for c in source.cells if c.metadata.get("nbgrader", {}).get("grade"))
     by_student = {}
     for score in report.scores:

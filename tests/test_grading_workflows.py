@@ -69,7 +69,7 @@ def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebo
     subs.mkdir()
     (subs / "dask-ann.ipynb").write_text(notebooks["solution"])
     (subs / "dask-ben.ipynb").write_text(notebooks["stub"])
-    report = grade_lab(course, LAB, subs, workers=2, quiet=True, scheduler="local")
+    report = grade_lab(course, LAB, subs, workers=2, quiet=True, scheduler="local", notebooks=[NB])
     by = {s.student: s.score for s in report.scores}
     assert by == {"dask-ann": notebooks["max"], "dask-ben": 0}
 
@@ -82,7 +82,7 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
     state = course.workspace / f"state.{LAB}.json"
     before = set(json.loads(state.read_text())) if state.exists() else set()
     proc = subprocess.Popen([sys.executable, "-m", "labgrader", "--workspace", str(course.workspace), "grade", LAB,
-                             "--submissions", str(subs), "--workers", "1"], start_new_session=True,
+                             "--submissions", str(subs), "--workers", "1", "--notebook", NB], start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LABGRADER_REPO": str(course.repo)})
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:  # kill right after the first submission is written
@@ -92,7 +92,7 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    resumed = grade_lab(course, LAB, subs, workers=1, quiet=True)
+    resumed = grade_lab(course, LAB, subs, workers=1, quiet=True, notebooks=[NB])
     assert 1 <= len(resumed.skipped) <= 2  # what was finished is not graded again
     scores = read_scores(course, LAB)
     totals = {s: sum(v for v in scores[s].values()) for s in ("kill-0", "kill-1", "kill-2")}
@@ -105,7 +105,7 @@ def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
 
     rows = list(csv.reader(open(export_canvas(course, tmp_path / "canvas.csv"))))
     assert rows[0][:4] == ["Student", "ID", "SIS User ID", "SIS Login ID"] and rows[1][0].strip() == "Points Possible"
-    bundle = build_bundle(course, LAB, tmp_path / "gradescope.zip")
+    bundle = build_bundle(course, LAB, tmp_path / "gradescope.zip", [NB])
     with zipfile.ZipFile(bundle) as z:
         names = set(z.namelist())
         z.extractall(tmp_path / "source")
@@ -114,6 +114,7 @@ def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
     submission = tmp_path / "submission"
     submission.mkdir()
     (submission / "my_notebook.ipynb").write_text(notebooks["solution"])
-    data = run(LAB, submission, tmp_path / "results" / "results.json", tmp_path / "source" / "course", course.workspace)
+    data = run(LAB, submission, tmp_path / "results" / "results.json", tmp_path / "source" / "course",
+               course.workspace, [NB])
     assert data["score"] == notebooks["max"] and all(t["score"] == t["max_score"] for t in data["tests"])
     assert json.loads((tmp_path / "results" / "results.json").read_text())["tests"][0]["output"].startswith("Grader:")

@@ -79,7 +79,8 @@ def cmd_grade(args) -> int:
     course = load_course(args.workspace)
     lab = _labs(course, [args.lab])[0]
     report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
-                       force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask)
+                       force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask,
+                       notebooks=args.notebook)
     report.print_table()
     return 0
 
@@ -102,7 +103,7 @@ def cmd_export(args) -> int:
         from .export.gradescope import build_bundle
 
         lab = _labs(course, [args.gradescope])[0]
-        out = build_bundle(course, lab, Path(args.out or f"gradescope-{lab}.zip"))
+        out = build_bundle(course, lab, Path(args.out or f"gradescope-{lab}.zip"), args.notebook)
     elif args.canvas:
         from .export.canvas import export_canvas
 
@@ -142,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "rlimit"], default="auto")
+    p.add_argument("--notebook", action="append", help="grade only this notebook of the lab (repeatable)")
     p.add_argument("--dask", metavar="SCHEDULER", help="run on Dask: 'local' (LocalCluster) or an address "
                    "like tcp://host:8786 (e.g. a dask-jobqueue SLURMCluster)")
     p.set_defaults(func=cmd_grade)
@@ -155,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     kind = p.add_mutually_exclusive_group()
     kind.add_argument("--canvas", action="store_true", help="lab totals in Canvas's import format")
     kind.add_argument("--gradescope", metavar="LAB", help="build a Gradescope autograder zip for LAB")
+    p.add_argument("--notebook", action="append", help="with --gradescope: only this notebook (repeatable)")
     p.set_defaults(func=cmd_export)
 
     args = parser.parse_args(argv)

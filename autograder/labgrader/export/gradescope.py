@@ -38,11 +38,11 @@ set -uo pipefail
 mkdir -p /autograder/results
 /autograder/venv/bin/python -m labgrader.export.gradescope run {lab} \\
     --submission /autograder/submission --results /autograder/results/results.json \\
-    --repo /autograder/source/course --workspace /autograder/workspace
+    --repo /autograder/source/course --workspace /autograder/workspace{notebook_flags}
 """
 
 
-def build_bundle(course: Course, lab: str, out: Path) -> Path:
+def build_bundle(course: Course, lab: str, out: Path, notebooks: list[str] | None = None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         dest = root / "course"
@@ -55,7 +55,8 @@ def build_bundle(course: Course, lab: str, out: Path) -> Path:
         for folder in ("solutions", "labs"):
             shutil.copytree(course.repo / folder / lab, dest / folder / lab, ignore=ignore)
         (root / "setup.sh").write_text(SETUP_SH)
-        (root / "run_autograder").write_text(RUN_AUTOGRADER.format(lab=lab))
+        flags = "".join(f" \\\n    --notebook {n}" for n in notebooks or [])
+        (root / "run_autograder").write_text(RUN_AUTOGRADER.format(lab=lab, notebook_flags=flags))
         out.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(root.rglob("*")):
@@ -83,7 +84,8 @@ def results_json(scores) -> dict:
             "output": "\n".join(notes) or "Graded by labgrader.", "visibility": "visible"}
 
 
-def run(lab: str, submission: Path, results: Path, repo: Path, workspace: Path) -> dict:
+def run(lab: str, submission: Path, results: Path, repo: Path, workspace: Path,
+        notebooks: list[str] | None = None) -> dict:
     from ..grade.batch import grade_lab
 
     course = load_course(workspace=workspace, repo=repo)
@@ -93,7 +95,7 @@ def run(lab: str, submission: Path, results: Path, repo: Path, workspace: Path) 
         student.mkdir(parents=True)
         for path in sorted(submission.rglob("*.ipynb")):
             shutil.copy(path, student / path.name)
-        report = grade_lab(course, lab, subs, workers=1, force=True, quiet=True)
+        report = grade_lab(course, lab, subs, workers=1, force=True, quiet=True, notebooks=notebooks)
     data = results_json(report.scores)
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(data, indent=1))
@@ -107,8 +109,10 @@ def main(argv=None) -> int:
     p.add_argument("lab")
     for name in ("submission", "results", "repo", "workspace"):
         p.add_argument(f"--{name}", required=True)
+    p.add_argument("--notebook", action="append")
     args = parser.parse_args(argv)
-    data = run(args.lab, Path(args.submission), Path(args.results), Path(args.repo), Path(args.workspace))
+    data = run(args.lab, Path(args.submission), Path(args.results), Path(args.repo), Path(args.workspace),
+               args.notebook)
     print(f"score {data['score']} over {len(data['tests'])} tests")
     return 0
 
