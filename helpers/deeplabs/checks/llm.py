@@ -1,0 +1,253 @@
+"""Visible checks for lab 03 (LLM fine-tuning with LoRA).
+
+Small hand-worked cases and invariants only, on tiny stand-in models built here: what a
+careful student would test by hand. The grader's hidden checks are separate.
+"""
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import torch
+from torch import nn
+
+from . import Checks, assert_close, assert_shape
+
+
+def tiny_llama(vocab: int = 32, seed: int = 0):
+    """A 2-layer LlamaForCausalLM with random weights (fast, deterministic)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    config = LlamaConfig(vocab_size=vocab, hidden_size=16, intermediate_size=32, num_hidden_layers=2,
+                         num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=64,
+                         tie_word_embeddings=False)
+    torch.manual_seed(seed)
+    return LlamaForCausalLM(config).eval()
+
+
+class ConstantLM(nn.Module):
+    """A 'language model' whose logits are the same for every position: (B, T) -> (B, T, V)."""
+
+    def __init__(self, logits: torch.Tensor):
+        super().__init__()
+        self.row = nn.Parameter(logits.float())
+
+    def forward(self, input_ids, attention_mask=None, **_):
+        b, t = input_ids.shape
+        return SimpleNamespace(logits=self.row.expand(b, t, -1))
+
+
+def check_next_token(next_token_logits, token_probs) -> None:
+    with Checks("next-token logits and probabilities") as c:
+        model = tiny_llama()
+        ids = torch.tensor([[1, 5, 7, 2], [3, 3, 9, 4]])
+        with c.case("next_token_logits maps (B, T) token ids to (B, V) logits",
+                    hint="model(input_ids).logits has shape (B, T, V): keep the last position"):
+            assert_shape(next_token_logits(model, ids), (2, 32))
+        with c.case("they are the logits at the LAST position (what comes after the whole prompt)",
+                    hint="index the time axis with -1: logits[:, -1, :]"):
+            with torch.no_grad():
+                expected = model(ids).logits[:, -1, :]
+            assert_close(next_token_logits(model, ids), expected, "logits", atol=1e-4)
+        with c.case("token_probs([0, ln 2], T=1) = [1/3, 2/3]", hint="softmax over the last dimension"):
+            assert_close(token_probs(torch.tensor([[0.0, math.log(2)]]), 1.0), torch.tensor([[1 / 3, 2 / 3]]), "probs")
+        with c.case("temperature divides the logits BEFORE the softmax: T=0.5 on [0, ln 2] gives [1/5, 4/5]",
+                    hint="softmax(logits / T): the result must still sum to 1"):
+            assert_close(token_probs(torch.tensor([[0.0, math.log(2)]]), 0.5), torch.tensor([[0.2, 0.8]]), "probs")
+        with c.case("temperature 0 means greedy: all the probability on the argmax",
+                    hint="for T == 0 return a one-hot row at logits.argmax(-1) (no division by zero)"):
+            assert_close(token_probs(torch.tensor([[0.3, 2.0, -1.0]]), 0.0), torch.tensor([[0.0, 1.0, 0.0]]), "probs")
+
+
+def check_filters(top_k_probs, top_p_probs) -> None:
+    with Checks("top-k and top-p (nucleus) filtering") as c:
+        p = torch.tensor([[0.5, 0.3, 0.2]])
+        with c.case("top_k(k=2) on [0.5, 0.3, 0.2] = [0.625, 0.375, 0]",
+                    hint="keep the k largest, zero the rest, renormalise so the row sums to 1"):
+            assert_close(top_k_probs(p, 2), torch.tensor([[0.625, 0.375, 0.0]]), "top-k")
+        with c.case("top_p(p=0.6) on [0.5, 0.3, 0.2] keeps the two most likely: [0.625, 0.375, 0]",
+                    hint="keep the smallest set of most likely tokens whose total reaches p, then renormalise"):
+            assert_close(top_p_probs(p, 0.6), torch.tensor([[0.625, 0.375, 0.0]]), "top-p")
+        with c.case("top_p(p=0.4) keeps the top token even though it alone exceeds p: [1, 0, 0]",
+                    hint="keep a token if the mass of the tokens BEFORE it (sorted) is < p"):
+            assert_close(top_p_probs(p, 0.4), torch.tensor([[1.0, 0.0, 0.0]]), "top-p")
+        with c.case("top_p works when the vocabulary is not sorted: [0.2, 0.5, 0.3], p=0.6 -> [0, 0.625, 0.375]",
+                    hint="sort descending, take the cumulative sum, then scatter back to vocabulary order"):
+            assert_close(top_p_probs(torch.tensor([[0.2, 0.5, 0.3]]), 0.6), torch.tensor([[0.0, 0.625, 0.375]]), "top-p")
+        with c.case("rows of a batch are filtered independently",
+                    hint="work along dim=-1 only"):
+            batch = torch.tensor([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
+            assert_close(top_k_probs(batch, 1), torch.tensor([[1.0, 0, 0], [0, 0, 1.0]]), "top-k batch")
+
+
+def check_generate(generate) -> None:
+    with Checks("the generation loop") as c:
+        model = tiny_llama()
+        prompt = torch.tensor([[1, 2, 3]])
+        with c.case("max_new_tokens=4 appends exactly 4 tokens to the prompt: (1, 3) -> (1, 7)",
+                    hint="loop max_new_tokens times, concatenating each new token along dim=1"):
+            out = generate(model, prompt, 4, lambda logits: torch.tensor([9]))
+            assert_shape(out, (1, 7))
+            assert out[0, :3].tolist() == [1, 2, 3], f"the prompt changed: {out[0, :3].tolist()}"
+            assert out[0, 3:].tolist() == [9, 9, 9, 9], f"new tokens {out[0, 3:].tolist()}, expected the picks"
+        with c.case("it stops right after producing eos_id",
+                    hint="after appending a token, break if it equals eos_id"):
+            out = generate(model, prompt, 10, lambda logits: torch.tensor([5]), eos_id=5)
+            assert_shape(out, (1, 4))
+        seen = []
+        with c.case("pick() sees the logits of the last position, one (1, V) row per step",
+                    hint="call the model on all tokens so far and pass logits[:, -1, :] to pick"):
+            def pick(logits):
+                seen.append(logits.clone())
+                return logits.argmax(-1)
+            out = generate(model, prompt, 2, pick)
+            assert_shape(seen[0], (1, 32), "logits given to pick")
+            with torch.no_grad():
+                expected = model(out[:, :-1]).logits[:, -1, :]
+            assert_close(seen[1], expected, "logits at step 2", atol=1e-4)
+
+
+def check_lora_layer(LoRALinear) -> None:
+    with Checks("LoRALinear") as c:
+        torch.manual_seed(0)
+        base = nn.Linear(6, 4)
+        layer = LoRALinear(base, r=2, alpha=8.0, dropout=0.0)
+        x = torch.randn(3, 6)
+        with c.case("lora_A is (r, in) = (2, 6) and lora_B is (out, r) = (4, 2)",
+                    hint="A projects the input down to r dimensions, B projects back up"):
+            assert_shape(layer.lora_A, (2, 6), "lora_A")
+            assert_shape(layer.lora_B, (4, 2), "lora_B")
+        with c.case("only lora_A and lora_B are trainable; the base layer is frozen",
+                    hint="set requires_grad_(False) on the base weight and bias"):
+            names = sorted(n for n, p in layer.named_parameters() if p.requires_grad)
+            assert names == ["lora_A", "lora_B"], f"trainable: {names}"
+        with c.case("at initialisation the layer computes exactly what the base layer computes",
+                    hint="B starts at zero, so B @ A = 0: fine-tuning starts from the pretrained model"):
+            assert_close(layer(x), base(x), "output at init")
+        with c.case("scale = alpha / r = 4", hint="LoRA scales the update by alpha / r"):
+            assert abs(float(layer.scale) - 4.0) < 1e-9, f"scale = {layer.scale}"
+        with c.case("with A = 1 and B = 1 the output is base(x) + scale * r * sum(x)",
+                    hint="forward = base(x) + dropout(x) @ A.T @ B.T * scale"):
+            with torch.no_grad():
+                layer.lora_A.fill_(1.0)
+                layer.lora_B.fill_(1.0)
+            expected = base(x) + 4.0 * 2 * x.sum(-1, keepdim=True)
+            assert_close(layer.eval()(x), expected, "output", atol=1e-4)
+
+
+def check_merge(merge, unmerge, LoRALinear) -> None:
+    with Checks("merge and unmerge") as c:
+        torch.manual_seed(0)
+        layer = LoRALinear(nn.Linear(5, 3), r=2, alpha=4.0, dropout=0.0).eval()
+        with torch.no_grad():
+            layer.lora_B.normal_()
+        x = torch.randn(4, 5)
+        before, w0 = layer(x).detach(), layer.base.weight.detach().clone()
+        with c.case("a merged layer gives the same outputs as the unmerged one",
+                    hint="W <- W + scale * (B @ A), and forward must skip the LoRA branch when merged"):
+            merge(layer)
+            assert_close(layer(x), before, "merged output", atol=1e-5)
+        with c.case("merging twice changes nothing (the update is folded in once)",
+                    hint="return early when layer.merged is already True"):
+            merge(layer)
+            assert_close(layer(x), before, "output after a second merge", atol=1e-5)
+        with c.case("unmerge restores the original base weight",
+                    hint="subtract the same scale * (B @ A) and set merged back to False"):
+            unmerge(layer)
+            assert_close(layer.base.weight, w0, "base weight", atol=1e-6)
+            assert_close(layer(x), before, "output after unmerge", atol=1e-5)
+
+
+def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
+    with Checks("injecting LoRA into a model") as c:
+        model = tiny_llama()
+        total_before = sum(p.numel() for p in model.parameters())
+        add_lora(model, ("q_proj", "v_proj"), lambda linear: LoRALinear(linear, r=2, alpha=4.0))
+        wrapped = sorted(n for n, m in model.named_modules() if isinstance(m, LoRALinear))
+        with c.case("q_proj and v_proj of both layers are wrapped (4 modules), nothing else",
+                    hint="replace a child with setattr(parent, child_name, make_lora(child)) when child_name is a target"):
+            assert len(wrapped) == 4 and all(n.endswith(("q_proj", "v_proj")) for n in wrapped), f"wrapped: {wrapped}"
+        with c.case("only LoRA parameters are trainable", hint="freeze every parameter BEFORE wrapping"):
+            names = [n for n, p in model.named_parameters() if p.requires_grad]
+            assert names and all("lora_" in n for n in names), f"trainable: {names[:4]}..."
+        with c.case("count_parameters returns (trainable, total)",
+                    hint="sum p.numel() over all parameters, and over those with requires_grad"):
+            trainable, total = count_parameters(model)
+            # q: 16 -> 16, v: 16 -> 8 (one KV head of 8); r = 2: A (2, 16), B (out, 2)
+            expected = 2 * ((2 * 16 + 16 * 2) + (2 * 16 + 8 * 2))
+            assert (trainable, total) == (expected, total_before + expected), \
+                f"got {(trainable, total)}, expected {(expected, total_before + expected)}"
+
+
+def check_tokenize_pair(tokenize_pair, collate, tokenizer) -> None:
+    with Checks("training examples with a masked prompt") as c:
+        ex = tokenize_pair(tokenizer, "What is 2 plus 2?", "Arr! 4. Yo ho ho!")
+        ids, labels = list(ex["input_ids"]), list(ex["labels"])
+        with c.case("input_ids and labels have the same length", hint="one label per input token"):
+            assert len(ids) == len(labels), f"{len(ids)} input ids, {len(labels)} labels"
+        with c.case("the prompt (chat template up to 'assistant\\n') is labelled -100",
+                    hint="labels = [-100] * len(prompt_ids) + response_ids"):
+            n_prompt = sum(1 for x in labels if x == -100)
+            decoded = tokenizer.decode(ids[:n_prompt])
+            assert n_prompt > 0 and decoded.endswith("assistant\n"), f"masked part ends with {decoded[-20:]!r}"
+        with c.case("the response and the end-of-turn token are learned (labels = input ids there)",
+                    hint="append tokenizer.eos_token to the response so the model learns to stop"):
+            n_prompt = sum(1 for x in labels if x == -100)
+            assert labels[n_prompt:] == ids[n_prompt:], "labels differ from input ids in the response"
+            assert ids[-1] == tokenizer.eos_token_id, f"last token is {tokenizer.decode(ids[-1:])!r}"
+        short = {"input_ids": [5, 6], "labels": [-100, 6]}
+        long = {"input_ids": [1, 2, 3, 4], "labels": [-100, -100, 3, 4]}
+        with c.case("collate pads on the right: input_ids with pad_id, labels with -100, attention_mask 0",
+                    hint="padding must never be learned: its labels are -100 and its mask is 0"):
+            batch = collate([short, long], pad_id=0)
+            assert batch["input_ids"].tolist() == [[5, 6, 0, 0], [1, 2, 3, 4]], batch["input_ids"].tolist()
+            assert batch["labels"].tolist() == [[-100, 6, -100, -100], [-100, -100, 3, 4]], batch["labels"].tolist()
+            assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
+
+
+def check_loss(causal_lm_loss) -> None:
+    with Checks("the causal LM loss on response tokens") as c:
+        vocab = 7
+        with c.case("uniform logits give loss ln(V)", hint="mean cross-entropy over the counted tokens"):
+            labels = torch.tensor([[-100, 2, 3, 4]])
+            assert_close(causal_lm_loss(torch.zeros(1, 4, vocab), labels), torch.tensor(math.log(vocab)), "loss")
+        logits = torch.zeros(1, 4, vocab)
+        logits[0, 1, 5] = 30.0  # position 1 is sure the NEXT token is 5; position 2 is uniform
+        with c.case("logits at position t predict the label at t + 1 (shift by one)",
+                    hint="compare logits[:, :-1] with labels[:, 1:]"):
+            loss = causal_lm_loss(logits, torch.tensor([[-100, -100, 5, -100]]))
+            assert float(loss) < 0.01, f"loss {float(loss):.3f}: is the shift the right way round?"
+        with c.case("the mean runs over the 2 counted positions only: (0 + ln 7) / 2",
+                    hint="F.cross_entropy(..., ignore_index=-100) averages over the positions that are not -100"):
+            loss = causal_lm_loss(logits, torch.tensor([[-100, -100, 5, 1]]))
+            assert_close(loss, torch.tensor(math.log(vocab) / 2), "loss", atol=1e-3)
+
+
+def check_training(losses, steps: int) -> None:
+    with Checks("the fine-tuning loop") as c:
+        with c.case(f"one loss per optimizer step ({steps})", hint="append the mean micro-batch loss once per step"):
+            assert len(losses) == steps, f"got {len(losses)} values"
+        with c.case("the losses are finite numbers", hint="check the learning rate and the loss masking"):
+            assert all(math.isfinite(x) for x in losses), f"losses {losses}"
+        if steps >= 8:
+            with c.case("the loss goes down", hint="zero_grad once per step, backward every micro-batch, then step"):
+                assert sum(losses[-3:]) < sum(losses[:3]), f"first {losses[:3]}, last {losses[-3:]}"
+
+
+def check_perplexity(perplexity) -> None:
+    with Checks("perplexity") as c:
+        vocab = 11
+        batch = {"input_ids": torch.tensor([[1, 2, 3, 4]]), "attention_mask": torch.ones(1, 4, dtype=torch.long),
+                 "labels": torch.tensor([[-100, 2, 3, 4]])}
+        with c.case("a model with uniform logits has perplexity V = 11",
+                    hint="perplexity = exp(total NLL / number of counted tokens)"):
+            ppl = perplexity(ConstantLM(torch.zeros(vocab)), [batch], "cpu")
+            assert abs(ppl - vocab) < 1e-3, f"got {ppl}"
+        with c.case("a model sure of the right token has perplexity close to 1",
+                    hint="shift by one: logits at t score the label at t + 1"):
+            row = torch.full((vocab,), -20.0)
+            row[7] = 20.0
+            sure = {"input_ids": torch.tensor([[7, 7, 7]]), "attention_mask": torch.ones(1, 3, dtype=torch.long),
+                    "labels": torch.tensor([[-100, 7, 7]])}
+            ppl = perplexity(ConstantLM(row), [sure], "cpu")
+            assert ppl < 1.01, f"got {ppl}"
