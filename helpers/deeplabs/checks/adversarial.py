@@ -1,0 +1,212 @@
+"""Visible checks for lab 05 (adversarial examples).
+
+Hand-worked cases on a linear classifier whose logits are its inputs (z = x, three classes):
+there the cross-entropy gradient is p - onehot(y), so its sign is known without a computer:
+-1 at the label, +1 elsewhere. Plus invariants (the ε-ball, the [0, 1] pixel range) and, where
+a model was trained, comparisons between models. Never a reference implementation.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from . import Checks, assert_close, assert_shape
+
+
+def identity_classifier(n: int = 3) -> nn.Module:
+    """logits = x for x of shape (B, n): the gradient of the loss has a hand-workable sign."""
+    layer = nn.Linear(n, n)
+    with torch.no_grad():
+        layer.weight.copy_(torch.eye(n))
+        layer.bias.zero_()
+    return layer
+
+
+def _point(*values: float) -> torch.Tensor:
+    return torch.tensor([list(values)])
+
+
+def _ball_and_range(c: Checks, attack, x: torch.Tensor, eps: float, what: str) -> None:
+    with c.case(f"{what}: stays within ε of x and inside the pixel range [0, 1]",
+                hint="project: clamp to [x - eps, x + eps], then clamp to [0, 1]"):
+        x_adv = attack(x)
+        assert_shape(x_adv, tuple(x.shape), "x_adv")
+        gap = (x_adv - x).abs().max().item()
+        assert gap <= eps + 1e-6, f"max |x_adv - x| = {gap:.4f} > eps = {eps}"
+        assert x_adv.min().item() >= 0 and x_adv.max().item() <= 1, (
+            f"pixels range over [{x_adv.min().item():.3f}, {x_adv.max().item():.3f}]")
+
+
+def check_fgsm(fgsm) -> None:
+    with Checks("FGSM") as c:
+        model, y = identity_classifier(), torch.tensor([0])
+        with c.case("x = [.5, .5, .5], label 0, ε = 0.1 gives [.4, .6, .6]",
+                    hint="step *up* the loss: x + eps * sign(gradient of the loss w.r.t. x)"):
+            assert_close(fgsm(model, _point(0.5, 0.5, 0.5), y, 0.1), _point(0.4, 0.6, 0.6), "x_adv")
+        with c.case("every pixel moves by exactly ε (the sign, not the raw gradient)",
+                    hint="use grad.sign(): FGSM spends the whole budget on every pixel"):
+            x_adv = fgsm(model, _point(0.3, 0.5, 0.7), torch.tensor([2]), 0.05)
+            assert_close((x_adv - _point(0.3, 0.5, 0.7)).abs(), torch.full((1, 3), 0.05), "|x_adv - x|")
+        with c.case("pixels stay in [0, 1]: x = [.05, .98, .5] -> [0, 1, .6]",
+                    hint="clamp the result to [0, 1]: it must still be an image"):
+            assert_close(fgsm(model, _point(0.05, 0.98, 0.5), y, 0.1), _point(0.0, 1.0, 0.6), "x_adv")
+        x = torch.rand(4, 3, generator=torch.Generator().manual_seed(0))
+        with c.case("returns a new tensor without gradient history; x is left alone",
+                    hint="work on x.detach().clone().requires_grad_(True) and return .detach()"):
+            before = x.clone()
+            x_adv = fgsm(model, x, torch.tensor([0, 1, 2, 0]), 0.1)
+            assert not x_adv.requires_grad, "x_adv requires grad: .detach() it"
+            assert torch.equal(x, before) and x.grad is None and not x.requires_grad, "the caller's x was changed"
+
+
+def check_accuracy_under_attack(accuracy_under_attack) -> None:
+    with Checks("accuracy under attack") as c:
+        model = identity_classifier()
+        x = torch.eye(3).repeat(2, 1)[:5]            # predictions 0, 1, 2, 0, 1
+        y = torch.tensor([0, 1, 2, 2, 2])            # the first three are right
+        with c.case("no attack: 3 of 5 right -> 0.6", hint="count argmax(logits) == y, divide by len(y)"):
+            assert_close(accuracy_under_attack(model, x, y), 0.6, "accuracy")
+        with c.case("batches of unequal size count every example once (batch_size=2 -> still 0.6)",
+                    hint="sum the correct predictions over batches, divide by the number of examples"):
+            assert_close(accuracy_under_attack(model, x, y, batch_size=2), 0.6, "accuracy")
+        to_class_1 = lambda m, xb, yb: torch.tensor([0.0, 1.0, 0.0]).expand_as(xb).clone()  # noqa: E731
+        with c.case("the attack's output is what gets classified (every image -> class 1: 0.2)",
+                    hint="call attack(model, x_batch, y_batch) and classify what it returns"):
+            assert_close(accuracy_under_attack(model, x, y, attack=to_class_1), 0.2, "accuracy")
+        with c.case("the model is evaluated in eval mode (dropout off)",
+                    hint="call model.eval() first: dropout in training mode zeroes inputs at random"):
+            dropped = nn.Sequential(nn.Dropout(0.999), model)
+            assert_close(accuracy_under_attack(dropped, x, y), 0.6, "accuracy with a dropout layer")
+        with c.case("returns a Python float", hint="use .item() or float(...)"):
+            assert isinstance(accuracy_under_attack(model, x, y), float)
+
+
+def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
+    with Checks("PGD") as c:
+        lin, y0 = identity_classifier(), torch.tensor([0])
+        with c.case("one step of size α: [.5, .5, .5] -> [.48, .52, .52] (α = 0.02, ε = 0.1)",
+                    hint="each step: x_adv + alpha * sign(gradient of the loss at x_adv)"):
+            got = pgd(lin, _point(0.5, 0.5, 0.5), y0, eps=0.1, alpha=0.02, steps=1)
+            assert_close(got, _point(0.48, 0.52, 0.52), "x_adv")
+        with c.case("ten steps of 0.05 stop at the ε-ball's edge: [.4, .6, .6]",
+                    hint="after each step project back: clamp to [x - eps, x + eps] around the *original* x"):
+            got = pgd(lin, _point(0.5, 0.5, 0.5), y0, eps=0.1, alpha=0.05, steps=10)
+            assert_close(got, _point(0.4, 0.6, 0.6), "x_adv")
+        with c.case("pixels stay in [0, 1]: [.02, .99, .5] -> [0, 1, .6]", hint="clamp to [0, 1] after projecting"):
+            got = pgd(lin, _point(0.02, 0.99, 0.5), y0, eps=0.1, alpha=0.05, steps=4)
+            assert_close(got, _point(0.0, 1.0, 0.6), "x_adv")
+        x_r = torch.full((64, 3), 0.5)
+        with c.case("random_start=True starts somewhere random in the ε-ball",
+                    hint="x + uniform noise in [-eps, eps] (torch.empty_like(x).uniform_(-eps, eps)), clamped to [0, 1]"):
+            no_steps = pgd(lin, x_r, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0, random_start=True)
+            assert not torch.equal(no_steps, x_r), "with steps=0 the start itself is returned: it equals x"
+            assert (no_steps - x_r).abs().max().item() <= 0.1 + 1e-6, "the random start leaves the ε-ball"
+        _ball_and_range(c, lambda xs: pgd(lin, xs, torch.zeros(len(xs), dtype=torch.long), eps=0.1, alpha=0.03,
+                                          steps=6, random_start=True), torch.rand(16, 3), 0.1, "with a random start")
+        if model is not None:
+            with c.case("on the trained CNN, PGD is at least as strong as FGSM",
+                        hint="more, smaller steps should find a worse point: check the step size and projection"):
+                model.eval()
+                device = next(model.parameters()).device
+                xb, yb = x.to(device), y.to(device)
+                one_step = pgd(model, xb, yb, eps=eps, alpha=eps, steps=1)      # this is FGSM
+                ten_steps = pgd(model, xb, yb, eps=eps, alpha=eps / 4, steps=10)
+                with torch.no_grad():
+                    fgsm_acc, pgd_acc = ((model(a).argmax(-1) == yb).float().mean().item() for a in (one_step, ten_steps))
+                assert pgd_acc <= fgsm_acc + 0.02, f"accuracy under PGD {pgd_acc:.1%}, under FGSM {fgsm_acc:.1%}"
+
+
+def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | None = None, eps: float = 0.1) -> None:
+    with Checks("targeted PGD") as c:
+        lin = identity_classifier()
+        with c.case("one step toward class 2: [.5, .5, .5] -> [.48, .48, .52] (α = 0.02)",
+                    hint="step *down* the loss of the target: x_adv - alpha * sign(gradient)"):
+            got = targeted_pgd(lin, _point(0.5, 0.5, 0.5), torch.tensor([2]), eps=0.1, alpha=0.02, steps=1)
+            assert_close(got, _point(0.48, 0.48, 0.52), "x_adv")
+        with c.case("many steps stop at the ε-ball's edge: [.4, .4, .6]",
+                    hint="project back onto [x - eps, x + eps] after every step"):
+            got = targeted_pgd(lin, _point(0.5, 0.5, 0.5), torch.tensor([2]), eps=0.1, alpha=0.05, steps=10)
+            assert_close(got, _point(0.4, 0.4, 0.6), "x_adv")
+        _ball_and_range(c, lambda xs: targeted_pgd(lin, xs, torch.full((len(xs),), 1), eps=0.1, alpha=0.03, steps=6),
+                        torch.rand(16, 3), 0.1, "every step")
+        if model is not None:
+            with c.case(f"on the trained CNN, the attack raises the share classified as class {target_class}",
+                        hint="descend the loss of the *target* labels, not the true ones"):
+                model.eval()
+                device = next(model.parameters()).device
+                xb = x.to(device)
+                target = torch.full((len(xb),), target_class, device=device)
+                x_adv = targeted_pgd(model, xb, target, eps=eps, alpha=eps / 4, steps=10)
+                with torch.no_grad():
+                    before, after = ((model(a).argmax(-1) == target).float().mean().item() for a in (xb, x_adv))
+                assert after > before + 0.1, f"{before:.1%} before the attack, {after:.1%} after"
+
+
+def _loader(x, y, batch_size):
+    return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
+
+
+def check_train_adversarial(train_adversarial) -> None:
+    with Checks("adversarial training") as c:
+        g = torch.Generator().manual_seed(0)
+        x = torch.rand(40, 3, generator=g)
+        loader = _loader(x, x.argmax(dim=1), 8)
+        calls = []
+
+        def to_zero(model, xb, yb):   # every attacked input is 0: only the bias can learn from it
+            calls.append(len(xb))
+            return torch.zeros_like(xb)
+
+        model = identity_classifier()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+        with c.case("returns one mean loss per epoch (3)", hint="append the mean batch loss once per epoch"):
+            losses = train_adversarial(model, loader, optimizer, to_zero, epochs=3)
+            assert len(losses) == 3, f"got {len(losses)} values"
+        with c.case("the attack runs on every batch (5 batches × 3 epochs)",
+                    hint="call attack(model, x, y) inside the batch loop"):
+            assert len(calls) == 15, f"the attack ran {len(calls)} times"
+        with c.case("the model learns from the attacked inputs only",
+                    hint="the loss is the cross-entropy of model(x_adv), not of model(x)"):
+            assert_close(model.weight, torch.eye(3), "weights (all attacked inputs are 0: no gradient)")
+            assert model.bias.abs().sum().item() > 0, "the bias did not change: did optimizer.step() run?"
+        with c.case("the model is left in training mode", hint="model.eval() for the attack, model.train() for the step"):
+            assert model.training
+        with c.case("the epoch's loss is the mean batch loss: log(e + 2) - 1/2 for batches with losses "
+                    "log(e + 2) - 1 and log(e + 2) (lr = 0)", hint="average the loss of every batch, not only the last"):
+            both = _loader(torch.tensor([[1.0, 0.0, 0.0]] * 2), torch.tensor([0, 1]), 1)
+            model = identity_classifier()
+            losses = train_adversarial(model, both, torch.optim.SGD(model.parameters(), lr=0.0),
+                                       lambda m, xb, yb: xb, epochs=1)
+            assert_close(torch.tensor(losses), torch.tensor([math.log(math.e + 2) - 0.5]), "losses")
+        with c.case("one step per batch from fresh gradients: bias after batches labelled [0, 0, 1, 2] and "
+                    "[1, 1, 1, 0] (inputs attacked to 0, SGD lr = 1)",
+                    hint="optimizer.zero_grad() before every backward: otherwise gradients add up"):
+            model = identity_classifier()
+            labels = torch.tensor([0, 0, 1, 2, 1, 1, 1, 0])
+            train_adversarial(model, _loader(torch.rand(8, 3), labels, 4),
+                              torch.optim.SGD(model.parameters(), lr=1.0), to_zero, epochs=1)
+            # with inputs 0 the logits are the bias, and d(mean CE)/d bias = softmax(bias) - label shares
+            b1 = torch.tensor([0.5, 0.25, 0.25]) - 1 / 3
+            b2 = b1 - (torch.softmax(b1, dim=0) - torch.tensor([0.25, 0.75, 0.0]))
+            assert_close(model.bias, b2, "bias", atol=1e-5)
+        model = identity_classifier()
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
+        with c.case("the loss goes down (identity attack, 4 epochs)",
+                    hint="zero_grad, forward, loss, backward, step: in that order, once per batch"):
+            losses = train_adversarial(model, loader, optimizer, lambda m, xb, yb: xb, epochs=4)
+            assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
+
+
+def check_robustness(results: dict[str, dict[str, float]]) -> None:
+    """results[model][attack] = accuracy, for models 'standard' and 'robust'."""
+    with Checks("what adversarial training bought") as c:
+        std, rob = results["standard"], results["robust"]
+        with c.case("the standard model collapses under PGD (accuracy below half its clean accuracy)"):
+            assert std["pgd"] < 0.5 * std["clean"], f"clean {std['clean']:.1%}, PGD {std['pgd']:.1%}"
+        with c.case("the robust model keeps far more accuracy under PGD than the standard one",
+                    hint="train on pgd(..., random_start=True) examples generated on the fly"):
+            assert rob["pgd"] > std["pgd"] + 0.15, f"robust {rob['pgd']:.1%}, standard {std['pgd']:.1%}"
+        with c.case("the robust model still classifies clean images (> 60%)"):
+            assert rob["clean"] > 0.6, f"clean accuracy {rob['clean']:.1%}"
