@@ -20,7 +20,11 @@ def repo() -> Path:
 def course(tmp_path_factory):
     from labgrader.config import load_course
 
-    return load_course(workspace=tmp_path_factory.mktemp("workspace"), repo=REPO)
+    course = load_course(workspace=tmp_path_factory.mktemp("workspace"), repo=REPO)
+    # A fixed grader seed keeps CI reproducible; LABGRADER_TEST_SEED=<n> replays the suite on other
+    # inputs (hidden checks must catch every wrong answer whatever the seed).
+    (course.workspace / "secret_seed").write_text(os.environ.get("LABGRADER_TEST_SEED", "20261127"))
+    return course
 
 
 @pytest.fixture(autouse=True)

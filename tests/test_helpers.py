@@ -92,6 +92,25 @@ def test_checks_report_crashes_as_failures(capsys):
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
+def test_self_check_reruns_each_exercise_with_the_current_code(capsys):
+    from deeplabs.checks import self_check
+    from deeplabs.checks.primer import check_softmax
+
+    namespace = {"check_softmax": check_softmax, "softmax": lambda x: torch.softmax(x, dim=0)}  # wrong dim
+    exercises = [("test_ex2_softmax", 2, "check_softmax(softmax)"),
+                 ("test_ex3_autograd", 2, "check_mse_gradient(mse_gradient)")]  # its cell never ran
+    self_check(exercises, namespace)
+    out = capsys.readouterr().out
+    row = lambda text, gid: " ".join(next(ln for ln in text.splitlines() if ln.startswith(gid)).split())
+    assert row(out, "test_ex2_softmax").startswith("test_ex2_softmax 2 ✗ FAIL ✗")
+    assert "run the cells above" in row(out, "test_ex3_autograd")
+    assert "pass for 0 of 4 points" in out
+    namespace["softmax"] = lambda x: torch.softmax(x, dim=-1)  # the student fixes it, later
+    self_check(exercises[:1], namespace)
+    out = capsys.readouterr().out
+    assert row(out, "test_ex2_softmax") == "test_ex2_softmax 2 ✓ pass" and "pass for 2 of 2 points" in out
+
+
 def test_record_is_a_no_op_outside_grading(monkeypatch):
     monkeypatch.delenv("DEEPLABS_GRADER_RECORDS", raising=False)
     calls = []

@@ -31,3 +31,12 @@ def test_student_dependencies_stay_light(repo):
     project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
     heavy = {"nbgrader", "pytest", "nbval", "jupyterlab"}
     assert not heavy & {d.split(">")[0].split("=")[0].split("<")[0].strip() for d in project["dependencies"]}
+
+
+def test_install_cells_and_makefile_pin_the_same_no_deps_wheels(repo):
+    install = tomllib.loads((repo / "pyproject.toml").read_text())["tool"]["labgrader"]["install"]
+    makefile = (repo / "Makefile").read_text()
+    wheels = [w for lab in install.values() for w in lab.get("no-deps", [])]
+    assert wheels and all(f'"{w}"' in makefile for w in wheels)
+    project = tomllib.loads((repo / "pyproject.toml").read_text())["project"]
+    assert all(f"lab{lab[:2]}" in project["optional-dependencies"] for lab in install)

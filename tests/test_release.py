@@ -1,6 +1,7 @@
 """labs/ is exactly what solutions/ generates, and nothing secret leaks into it."""
 from __future__ import annotations
 
+import ast
 import json
 import shutil
 
@@ -37,6 +38,7 @@ def test_check_notices_a_hand_edited_student_notebook(course, tmp_path):
     (lambda nb: setattr(nb.cells[5], "source", "from deeplabs.grading import record"), "recorder"),
     (lambda nb: nb.cells.pop(0), "badge"),
     (lambda nb: setattr(nb.cells[1], "id", nb.cells[2].id), "unique id"),
+    (lambda nb: nb.cells.pop(), "self-check"),
 ])
 def test_verify_catches_unsafe_student_notebooks(course, tmp_path, tamper, expected):
     lab = "01_music_rnn"
@@ -67,3 +69,17 @@ def test_released_stubs_raise_not_implemented(repo):
         nb = nbformat.read(path, as_version=4)
         answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
         assert answers and all("raise NotImplementedError()" in c.source for c in answers)
+
+
+def test_every_lab_closes_with_a_self_check_of_every_exercise(repo):
+    from labgrader.release import templates
+
+    for path in (repo / "labs").rglob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
+                 and not c.metadata["nbgrader"].get("solution")]
+        last = nb.cells[-1]
+        assert last.id == templates.SELF_CHECK_ID, path
+        listed = ast.literal_eval(last.source.split("self_check(", 1)[1].rsplit(")", 1)[0])
+        assert [gid for gid, _, _ in listed] == [c.metadata["nbgrader"]["grade_id"] for c in tests], path
+        assert all(call.startswith("check_") for _, _, call in listed), path

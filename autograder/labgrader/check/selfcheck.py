@@ -9,30 +9,20 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+from deeplabs.checks.report import ExerciseResult, failure_message, print_table  # noqa: F401 (cli)
 
 from ..grade.assemble import SubmissionError, grade_id, is_test, read_submission
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-@dataclass
-class ExerciseResult:
-    exercise: str
-    points: float
-    passed: bool
-    message: str
-
-
 def _message(cell) -> str:
     for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            fails = [ln.strip() for ln in out.get("text", "").splitlines() if ln.strip().startswith(("✗", "→"))]
-            if fails:
-                return " ".join(fails[:2])
+        if out.get("output_type") == "stream" and failure_message(out.get("text", "")):
+            return failure_message(out.get("text", ""))
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
             return ANSI.sub("", f"{out.get('ename')}: {out.get('evalue')}")[:200]
@@ -69,13 +59,3 @@ def self_check(path: Path, timeout: int = 600) -> list[ExerciseResult]:
         finally:
             os.chdir(cwd)
         return results_from_executed(nbformat.read(out, as_version=4))
-
-
-def print_table(results: list[ExerciseResult]) -> None:
-    width = max([len(r.exercise) for r in results] + [8])
-    print(f"{'exercise':<{width}}  points  result  message")
-    for r in results:
-        print(f"{r.exercise:<{width}}  {r.points:>6g}  {'✓ pass' if r.passed else '✗ FAIL'}  {r.message}")
-    passed = sum(r.points for r in results if r.passed)
-    print(f"visible checks pass for {passed:g} of {sum(r.points for r in results):g} points "
-          "(the grader also runs hidden checks)")

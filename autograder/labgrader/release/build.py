@@ -1,4 +1,5 @@
-"""Generate student notebooks from solutions/ with nbgrader, then fill in the Colab cells.
+"""Generate student notebooks from solutions/ with nbgrader, then write the cells release owns
+(Colab badge, install cell, closing self-check).
 
     labgrader release            # every lab -> labs/
     labgrader release --check    # fail if labs/ differs from a fresh release (CI)
@@ -14,6 +15,7 @@ import nbformat
 
 from .. import nbgrader_bridge
 from ..config import Course
+from ..grade.assemble import grade_id, is_test
 from . import templates
 from .verify import verify_release
 
@@ -22,7 +24,8 @@ class ReleaseError(RuntimeError):
     pass
 
 
-def _render_colab_cells(nb_path: Path, course: Course, lab: str) -> None:
+def _render_release_cells(nb_path: Path, course: Course, lab: str) -> None:
+    """The Colab badge and install cell from the configured repository; the closing self-check."""
     settings = course.settings()
     repository, branch = settings["repository"], settings.get("branch", "main")
     nb = nbformat.read(nb_path, as_version=4)
@@ -31,8 +34,27 @@ def _render_colab_cells(nb_path: Path, course: Course, lab: str) -> None:
         if cell.get("id") == templates.BADGE_ID:
             cell.source = templates.badge_source(repository, branch, relpath)
         elif cell.get("id") == templates.INSTALL_ID:
-            cell.source = templates.install_source(repository, branch, lab)
+            cell.source = templates.install_source(repository, branch, lab, settings.get("install", {}).get(lab))
+    _append_self_check(nb, nb_path)
     nbformat.write(nb, nb_path)
+
+
+def _append_self_check(nb, nb_path: Path) -> None:
+    """Close the notebook with a self-check cell listing every exercise's visible check."""
+    exercises = []
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    for i, cell in enumerate(code):
+        if not is_test(cell):
+            continue
+        # a check that needs a later result (a training run) sits in the first cell after the test cell
+        later = [cell] + [c for c in code[i + 1:]][:next((k for k, c in enumerate(code[i + 1:]) if is_test(c)), None)]
+        calls = next((found for c in later if (found := templates.check_calls(c.source))), [])
+        if not calls:
+            raise ReleaseError(f"{nb_path.name}: test cell '{grade_id(cell)}' calls no visible check_*(...)")
+        exercises.append((grade_id(cell), float(cell.metadata["nbgrader"].get("points", 0)), calls[0]))
+    if exercises:
+        nb.cells.append(nbformat.v4.new_markdown_cell(templates.SELF_CHECK_INTRO, id=templates.SELF_CHECK_INTRO_ID))
+        nb.cells.append(nbformat.v4.new_code_cell(templates.self_check_source(exercises), id=templates.SELF_CHECK_ID))
 
 
 def build_release(course: Course, lab: str, out_root: Path) -> Path:
@@ -46,7 +68,7 @@ def build_release(course: Course, lab: str, out_root: Path) -> Path:
         raise ReleaseError(f"nbgrader could not release {lab}:\n{result.get('error') or result.get('log')}")
     out = out_root / lab
     for nb_path in sorted(out.glob("*.ipynb")):
-        _render_colab_cells(nb_path, course, lab)
+        _render_release_cells(nb_path, course, lab)
     problems = verify_release(course, lab, out)
     if problems:
         raise ReleaseError(f"released {lab} is not safe to hand out:\n  " + "\n  ".join(problems))

@@ -61,6 +61,14 @@ def verify_notebook(course: Course, lab: str, released: Path) -> list[str]:
     first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
     if first_code is None or first_code.get("id") != templates.INSTALL_ID or "%pip install" not in first_code.source:
         problems.append(f"{name}: the first code cell must be the install cell (id '{templates.INSTALL_ID}')")
+    tests = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
+             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+             and not c.metadata["nbgrader"].get("solution")]
+    last_code = next((c for c in reversed(nb.cells) if c.cell_type == "code"), None)
+    if tests and (last_code is None or last_code.get("id") != templates.SELF_CHECK_ID
+                  or any(repr(t) not in last_code.source for t in tests)):
+        problems.append(f"{name}: the last code cell must be the self-check (id '{templates.SELF_CHECK_ID}') "
+                        "listing every exercise")
     return problems
 
 

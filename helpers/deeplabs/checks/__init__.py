@@ -81,3 +81,6 @@ def assert_close(actual, expected, name: str = "output", atol: float = 1e-5, rto
         idx = tuple(int(i) for i in np.unravel_index(int(diff.argmax()), tuple(diff.shape))) if diff.ndim else ()
         raise AssertionError(f"{name} differs: at index {idx} got {actual_t[idx].item():.6g}, "
                              f"expected {expected_t[idx].item():.6g}")
+
+
+from .report import self_check  # noqa: E402  (the last cell of every lab)
