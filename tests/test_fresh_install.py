@@ -1,0 +1,94 @@
+"""The student path on a fresh machine, Colab style: every lab runs in a new virtual environment.
+
+The environment starts with what Colab preinstalls (torch, ipykernel) and nothing of ours. Each
+notebook is the released lab with the solution's answers typed in; its own install cell, pointed
+at a copy of this checkout instead of GitHub, installs deeplabs and the lab's extras. The notebook
+then runs top to bottom in fast mode in a scratch folder, with the model and dataset hubs switched
+off: no instructor package, no repository path, no download from a hub.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+from nbclient import NotebookClient
+
+from labgrader.release import templates
+from tests.sample_class import answers_of, filled
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(p.relative_to(REPO / "labs") for p in (REPO / "labs").glob("*/*.ipynb"))
+GITHUB = "git+{repository}@{branch}"
+
+
+@pytest.fixture(scope="module")
+def fresh(tmp_path_factory):
+    """A new venv with Colab's preinstalled torch and ipykernel, a kernelspec for it, a source copy."""
+    root = tmp_path_factory.mktemp("fresh")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    torch_pin = os.environ.get("DEEPLABS_TEST_TORCH", f"torch=={torch.__version__.split('+')[0]}")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", torch_pin, "ipykernel"], check=True)
+    # the checkout's tracked files (uncommitted edits included): what a clone from GitHub would hold
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
+    source = root / "deeplabs-src"
+    for name in filter(None, files.decode().split("\0")):
+        if (REPO / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            (source / name).write_bytes((REPO / name).read_bytes())
+    kernel = root / "jupyter" / "kernels" / "fresh"
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "fresh venv", "language": "python"}))
+    return {"root": root, "python": python, "source": source, "jupyter": root / "jupyter"}
+
+
+def student_notebook(relpath: Path, source: Path):
+    """The released lab, answers filled in, installing from the local copy instead of GitHub."""
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["labgrader"]
+    remote = GITHUB.format(repository=settings["repository"], branch=settings.get("branch", "main"))
+    released = nbformat.read(REPO / "labs" / relpath, as_version=4)
+    nb = filled(released, answers_of(nbformat.read(REPO / "solutions" / relpath, as_version=4)))
+    install = next(c for c in nb.cells if c.get("id") == templates.INSTALL_ID)
+    assert remote in install.source, "the install cell should install from the configured repository"
+    install.source = install.source.replace(remote, f"file://{source}")
+    return nb
+
+
+@pytest.mark.parametrize("relpath", NOTEBOOKS, ids=[str(p.with_suffix("")) for p in NOTEBOOKS])
+def test_lab_runs_in_a_fresh_environment(fresh, relpath, tmp_path, monkeypatch):
+    nb = student_notebook(relpath, fresh["source"])
+    monkeypatch.setenv("JUPYTER_PATH", str(fresh["jupyter"]))
+    monkeypatch.setenv("DEEPLABS_MODE", "fast")
+    monkeypatch.setenv("DEEPLABS_CACHE", str(fresh["root"] / "cache"))  # starts empty, shared by the labs
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    workdir = tmp_path / "student"
+    workdir.mkdir()
+    client = NotebookClient(nb, kernel_name="fresh", timeout=900, allow_errors=False,
+                            resources={"metadata": {"path": str(workdir)}})
+    client.execute()  # raises CellExecutionError with the failing cell and its traceback
+
+    where = subprocess.run([str(fresh["python"]), "-c", "import deeplabs; print(deeplabs.__file__)"],
+                           capture_output=True, text=True, check=True).stdout
+    assert str(REPO) not in where and "site-packages" in where, where
+    text = lambda cell: "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
+    assert images >= 1, "plots should render inline"
+    self_check = nb.cells[-1]
+    assert self_check.get("id") == templates.SELF_CHECK_ID
+    total = sum(float(c.metadata["nbgrader"]["points"]) for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    assert f"visible checks pass for {total:g} of {total:g} points" in text(self_check), text(self_check)
