@@ -77,7 +77,7 @@ def test_lab_runs_in_a_fresh_environment(fresh, relpath, tmp_path, monkeypatch):
     monkeypatch.delenv("VIRTUAL_ENV", raising=False)
     workdir = tmp_path / "student"
     workdir.mkdir()
-    client = NotebookClient(nb, kernel_name="fresh", timeout=900, allow_errors=False,
+    client = NotebookClient(nb, kernel_name="fresh", timeout=300, allow_errors=False,
                             resources={"metadata": {"path": str(workdir)}})
     client.execute()  # raises CellExecutionError with the failing cell and its traceback
 

@@ -111,6 +111,22 @@ def test_self_check_reruns_each_exercise_with_the_current_code(capsys):
     assert row(out, "test_ex2_softmax") == "test_ex2_softmax 2 ✓ pass" and "pass for 2 of 2 points" in out
 
 
+def test_figure_slider_flips_between_pre_drawn_images():
+    import matplotlib.pyplot as plt
+    from deeplabs.plots import figure_slider
+
+    figures = {}
+    for w in (0.0, 1.0, 3.0):
+        figures[w], ax = plt.subplots()
+        ax.set_title(f"w = {w}")
+    box = figure_slider(figures, "w", value=1.0)
+    slider, image = box.children
+    assert slider.value == 1.0 and plt.get_fignums() == []  # drawn once, then closed
+    shown = image.value
+    slider.value = 3.0
+    assert image.value != shown and image.value[:4] == b"\x89PNG"
+
+
 def test_record_is_a_no_op_outside_grading(monkeypatch):
     monkeypatch.delenv("DEEPLABS_GRADER_RECORDS", raising=False)
     calls = []
