@@ -6,6 +6,10 @@
 Prints one line per code cell that took ≥ 1 s, then the total, and saves the executed notebook
 (its outputs hold the lab's own metrics). Checkpoints go to $DEEPLABS_CACHE as in a student run:
 point it at an empty folder to time training from scratch.
+
+`--inject CELL_ID:CODE` runs CODE right after that cell, e.g. a shorter training run to time the
+rest of full mode: `--inject "config:cfg.train_steps = 60"` (use its own $DEEPLABS_CACHE, so the
+short model is not cached as the full one).
 """
 from __future__ import annotations
 
@@ -36,10 +40,15 @@ def main() -> None:
     parser.add_argument("--mode", default="full", choices=["full", "fast"])
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--timeout", type=int, default=3 * 3600, help="per cell, seconds")
+    parser.add_argument("--inject", action="append", default=[], metavar="CELL_ID:CODE")
     args = parser.parse_args()
     os.environ.update(DEEPLABS_MODE=args.mode, OMP_NUM_THREADS=str(args.threads), MPLBACKEND="Agg")
     os.environ.pop("CI", None)  # CI forces fast mode; this is a measurement, not CI
     nb = nbformat.read(args.notebook, as_version=4)
+    for spec in args.inject:
+        cell_id, code = spec.split(":", 1)
+        at = next(i for i, c in enumerate(nb.cells) if c.get("id") == cell_id)
+        nb.cells.insert(at + 1, nbformat.v4.new_code_cell(code, id=f"injected-{cell_id}"))
     start = time.perf_counter()
     client = TimedClient(nb, timeout=args.timeout, allow_errors=False,
                          resources={"metadata": {"path": str(args.notebook.parent)}})
