@@ -48,7 +48,9 @@ release: install
 
 demo: install
 	$(BIN)/labgrader release --check || $(BIN)/labgrader release
-	$(BIN)/python -m tests.sample_class 01_music_rnn --workspace course/workspace --submissions course/submissions
+	# a fresh demo course each time: nbgrader refuses to change an assignment that has submissions
+	rm -rf course/demo
+	$(BIN)/python -m tests.sample_class 01_music_rnn --workspace course/demo/workspace --submissions course/demo/submissions
 
 test: install
 	# solutions/ run top to bottom in the grading tests' reference runs; labs/ in the fresh-install
