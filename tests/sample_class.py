@@ -36,6 +36,19 @@ def filled(released_nb, answers: dict[str, str]):
     return nb
 
 
+def perfect_notebook(repo: Path, relpath: Path):
+    """labs/<relpath> with the solution's answers typed in: the student who gets everything right."""
+    return filled(nbformat.read(repo / "labs" / relpath, as_version=4),
+                  answers_of(nbformat.read(repo / "solutions" / relpath, as_version=4)))
+
+
+def visible_points(nb) -> float:
+    """Points of all test cells (what a full self-check table adds up to)."""
+    return sum(float(c.metadata["nbgrader"].get("points", 0)) for c in nb.cells
+               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
+               and not c.metadata["nbgrader"].get("solution"))
+
+
 def rounds(lab: str, notebook: str) -> list[dict[str, tuple[str, str]]]:
     """Round k: {grade_id: (label, wrong source)} for every exercise with a k-th wrong answer."""
     mutants = mutants_for(lab, notebook)

@@ -23,7 +23,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.sample_class import answers_of, filled
+from tests.sample_class import perfect_notebook, visible_points
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -48,9 +48,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
-    nb = filled(nbformat.read(REPO / "labs" / LAB, as_version=4),
-                answers_of(nbformat.read(REPO / "solutions" / LAB, as_version=4)))
-    nbformat.write(nb, root / LAB.name)
+    nbformat.write(perfect_notebook(REPO, LAB), root / LAB.name)
     # every cell stays in the page (no virtual scrolling), so outputs can be looked at after Run All
     settings = root / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -133,8 +131,7 @@ def test_run_all_finishes_without_errors(page, jupyterlab):
     assert not errors, errors
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code), "Run All stopped before the last cell"
-    total = sum(float(c.metadata["nbgrader"]["points"]) for c in code
-                if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    total = visible_points(nb)
     self_check = "".join(o.get("text", "") for o in code[-1].outputs)
     assert f"visible checks pass for {total:g} of {total:g} points" in self_check, self_check
 

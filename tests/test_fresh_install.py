@@ -15,13 +15,12 @@ import sys
 import tomllib
 from pathlib import Path
 
-import nbformat
 import pytest
 import torch
 from nbclient import NotebookClient
 
 from labgrader.release import templates
-from tests.sample_class import answers_of, filled
+from tests.sample_class import perfect_notebook, visible_points
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(REPO / "labs") for p in (REPO / "labs").glob("*/*.ipynb"))
@@ -56,8 +55,7 @@ def student_notebook(relpath: Path, source: Path):
     """The released lab, answers filled in, installing from the local copy instead of GitHub."""
     settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["labgrader"]
     remote = GITHUB.format(repository=settings["repository"], branch=settings.get("branch", "main"))
-    released = nbformat.read(REPO / "labs" / relpath, as_version=4)
-    nb = filled(released, answers_of(nbformat.read(REPO / "solutions" / relpath, as_version=4)))
+    nb = perfect_notebook(REPO, relpath)
     install = next(c for c in nb.cells if c.get("id") == templates.INSTALL_ID)
     assert remote in install.source, "the install cell should install from the configured repository"
     install.source = install.source.replace(remote, f"file://{source}")
@@ -89,6 +87,5 @@ def test_lab_runs_in_a_fresh_environment(fresh, relpath, tmp_path, monkeypatch):
     assert images >= 1, "plots should render inline"
     self_check = nb.cells[-1]
     assert self_check.get("id") == templates.SELF_CHECK_ID
-    total = sum(float(c.metadata["nbgrader"]["points"]) for c in nb.cells
-                if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution"))
+    total = visible_points(nb)
     assert f"visible checks pass for {total:g} of {total:g} points" in text(self_check), text(self_check)

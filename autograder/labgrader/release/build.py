@@ -46,9 +46,13 @@ def _append_self_check(nb, nb_path: Path) -> None:
     for i, cell in enumerate(code):
         if not is_test(cell):
             continue
-        # a check that needs a later result (a training run) sits in the first cell after the test cell
-        later = [cell] + [c for c in code[i + 1:]][:next((k for k, c in enumerate(code[i + 1:]) if is_test(c)), None)]
-        calls = next((found for c in later if (found := templates.check_calls(c.source))), [])
+        # a check that needs a later result (a training run) sits in a cell after the test cell,
+        # before the next test cell
+        calls = templates.check_calls(cell.source)
+        for later in code[i + 1:]:
+            if calls or is_test(later):
+                break
+            calls = templates.check_calls(later.source)
         if not calls:
             raise ReleaseError(f"{nb_path.name}: test cell '{grade_id(cell)}' calls no visible check_*(...)")
         exercises.append((grade_id(cell), float(cell.metadata["nbgrader"].get("points", 0)), calls[0]))

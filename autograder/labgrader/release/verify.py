@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from ..config import Course
+from ..grade.assemble import grade_id, is_test
 from . import templates
 
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
@@ -61,9 +62,7 @@ def verify_notebook(course: Course, lab: str, released: Path) -> list[str]:
     first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
     if first_code is None or first_code.get("id") != templates.INSTALL_ID or "%pip install" not in first_code.source:
         problems.append(f"{name}: the first code cell must be the install cell (id '{templates.INSTALL_ID}')")
-    tests = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells
-             if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-             and not c.metadata["nbgrader"].get("solution")]
+    tests = [grade_id(c) for c in nb.cells if is_test(c)]
     last_code = next((c for c in reversed(nb.cells) if c.cell_type == "code"), None)
     if tests and (last_code is None or last_code.get("id") != templates.SELF_CHECK_ID
                   or any(repr(t) not in last_code.source for t in tests)):
