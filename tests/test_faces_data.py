@@ -114,3 +114,27 @@ def test_celeba_schema_loads_from_local_parquet(tmp_path, monkeypatch):
     assert (s.attrs["skin_tone"] == -1).all()  # CelebA has no skin-tone label
     with pytest.raises(RuntimeError, match="HF_DATASETS_OFFLINE"):
         fd.load_celeba("train", faces="no-such/hub-id", nonfaces=str(other_dir))
+
+
+def test_flip_and_shift_moves_each_image_by_at_most_max_shift():
+    x = torch.rand(40, 3, 12, 12, generator=torch.Generator().manual_seed(0))
+    torch.manual_seed(0)
+    out = fd.flip_and_shift(x, max_shift=2)
+    assert out.shape == x.shape
+    padded = torch.nn.functional.pad(x, (2,) * 4, mode="replicate")
+    candidates = [img.flip(-1) if flip else img for flip in (False, True)
+                  for img in [padded[..., dy:dy + 12, dx:dx + 12] for dy in range(5) for dx in range(5)]]
+    matches = torch.stack([(out == c).flatten(1).all(1) for c in candidates])  # (50, 40)
+    assert matches.any(0).all(), "every output is one flip/shift of its own input"
+    assert 0 < matches[:25].any(0).float().mean() < 1, "some images flipped, some not"
+    assert not (out == x).flatten(1).all(1).all(), "not the identity"
+    torch.manual_seed(0)
+    assert torch.equal(fd.flip_and_shift(x, max_shift=2), out), "same seed, same augmentation"
+
+
+def test_flip_and_shift_without_shift_only_mirrors():
+    torch.manual_seed(1)
+    x = torch.rand(30, 3, 8, 8)
+    out = fd.flip_and_shift(x, max_shift=0)
+    same, mirrored = (out == x).flatten(1).all(1), (out == x.flip(-1)).flatten(1).all(1)
+    assert (same | mirrored).all() and same.any() and mirrored.any()

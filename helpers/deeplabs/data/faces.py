@@ -4,6 +4,7 @@
     train = make_faces(4000, seed=0, config=FaceConfig(tone_imbalance=0.03))  # dark tones rare
     test = make_faces(2000, seed=1, balanced=True)                           # every tone equally
     x, y = train.tensors()       # x: (N, 3, S, S) float in [0, 1], y: (N,) float (1 = face)
+    xb = flip_and_shift(x[:64])  # augmentation: random mirror + shift of up to 2 pixels
     train.attrs["skin_tone"]     # (N,) int 0..9 (Monk scale, light -> dark); -1 where no skin
 
 Why procedural: no offline data set with demographic labels exists in any package we can use, and
@@ -256,6 +257,27 @@ def make_faces(n: int, seed: int = 0, config: FaceConfig | None = None, balanced
     images = np.stack([draw(row, config.size, _Uniforms(u)) for row, u in zip(rows, shapes)])
     images = _light_and_noise(images, attrs, np.random.default_rng([seed, 2]), config.noise)
     return FaceSet(images, attrs)
+
+
+def flip_and_shift(x: torch.Tensor, max_shift: int = 2) -> torch.Tensor:
+    """Data augmentation for a batch (B, C, H, W): each image mirrored left-right with probability
+    1/2 and moved by up to `max_shift` pixels in x and y (edges repeated). Uses torch's global RNG.
+
+    Why lab 02 needs it: resampling draws the few rare faces many times per epoch. Without
+    augmentation those are the same pictures again and the model memorises them; with it each
+    draw is a slightly different image, which is what lets resampling close the gap.
+    """
+    b, _, h, w = x.shape
+    flip = torch.rand(b, device=x.device) < 0.5
+    x = torch.where(flip[:, None, None, None], x.flip(-1), x)
+    if max_shift <= 0:
+        return x
+    padded = torch.nn.functional.pad(x, (max_shift,) * 4, mode="replicate")
+    dy, dx = torch.randint(0, 2 * max_shift + 1, (2, b, 1), device=x.device)
+    rows = (torch.arange(h, device=x.device) + dy)[:, :, None]          # (B, H, 1)
+    cols = (torch.arange(w, device=x.device) + dx)[:, None, :]          # (B, 1, W)
+    batch = torch.arange(b, device=x.device)[:, None, None]
+    return padded.permute(0, 2, 3, 1)[batch, rows, cols].permute(0, 3, 1, 2).contiguous()
 
 
 def load_lfw_sanity(size: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
