@@ -82,7 +82,9 @@ def test_feedback_shows_verdicts_but_no_hidden_tests_or_solutions(graded, course
     lab = graded["lab"]
     pages = generate_feedback(course, lab)
     students = {s.student for s in graded["report"].scores}
-    assert {p.parent.parent.name for p in pages} == students
+    # every student of this batch gets a page; the course may also hold other batches of the lab
+    # (the red team grades lab 01 in the same workspace, before or after this one)
+    assert students <= {p.parent.parent.name for p in pages}
     for page in pages:
         html = page.read_text()
         assert "BEGIN HIDDEN TESTS" not in html and "deeplabs.grading import record" not in html
