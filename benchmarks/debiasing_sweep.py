@@ -52,31 +52,27 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    ns: dict = {}
+    # the notebook's own config cell builds the data, with our overrides spliced into it
+    overrides = {"cfg = Config()": f"cfg = dataclasses.replace(Config(), **{_pairs(args.set)!r})",
+                 "tone_imbalance=cfg.tone_imbalance)": f"tone_imbalance=cfg.tone_imbalance, **{_pairs(args.data)!r})"}
+    ns: dict = {"dataclasses": dataclasses}
+    start = time.perf_counter()
     for cell in nb.cells:
         source = cell.source
+        if cell.get("id") == "config":
+            for old, new in overrides.items():
+                assert old in source, f"the config cell no longer has {old!r}"
+                source = source.replace(old, new)
         if cell.get("id") == "experiment":  # its definitions (losses, report_for), not its loop
             source = source.split("\nresults = []")[0]
         if cell.cell_type == "code" and cell.get("id") != "install":
             exec(compile(source, f"<cell {cell.get('id')}>", "exec"), ns)
         if cell.get("id") == "experiment":
             break
+    print(f"notebook code and data in {time.perf_counter() - start:.0f} s", flush=True)
 
-    cfg = dataclasses.replace(ns["cfg"], **_pairs(args.set))
-    data_cfg = dataclasses.replace(ns["data_cfg"], size=cfg.image_size, tone_imbalance=cfg.tone_imbalance,
-                                   **_pairs(args.data))
-    make_faces = ns["make_faces"]
-    start = time.perf_counter()
-    train_set = make_faces(cfg.n_train, seed=0, config=data_cfg)
-    test_set = make_faces(cfg.n_test, seed=1, config=data_cfg, balanced=True)
-    x_train, y_train = train_set.tensors()
-    x_test, y_test = test_set.tensors()
-    tone_train = torch.from_numpy(train_set.attrs["skin_tone"])
-    ns.update(cfg=cfg, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test,
-              tone_test=torch.from_numpy(test_set.attrs["skin_tone"]))
-    print(cfg, data_cfg, sep="\n")
-    print(f"data: {len(x_train)} train, {len(x_test)} test in {time.perf_counter() - start:.0f} s", flush=True)
-
+    cfg, x_train, y_train = ns["cfg"], ns["x_train"], ns["y_train"]
+    tone_train = ns["tone_train"]
     faces = y_train == 1
     counts = torch.bincount(tone_train[faces], minlength=10).float()
     oracle_weights = torch.ones(len(x_train))

@@ -35,7 +35,6 @@ def _seeded():
     seed_everything(0)
 
 
-
 class _OneWorkerPerFile:
     """`pytest -n 2` (make test) with whole test files per worker, so module fixtures are built
     once; test_grading.py goes by lab (one sample class each). xdist's own `--dist loadgroup`
