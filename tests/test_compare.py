@@ -1,12 +1,17 @@
 """The grader-side comparison of recorded outputs."""
 from __future__ import annotations
 
+import json
 import math
+import re
 
+import numpy as np
+import pytest
 import torch
 
 from deeplabs.grading import encode
-from labgrader.grade.compare import Check, checks_from_reference, judge
+from labgrader.grade.compare import (UNREADABLE, Check, MalformedValue, RecordedTensor, checks_from_reference,
+                                     decode, judge)
 
 
 def check(value, rule=None):
@@ -17,11 +22,37 @@ def entry(value):
     return {"name": "c", "value": encode(value)}
 
 
+def raw(value):
+    return {"name": "c", "value": value}
+
+
+NUMBERS = re.compile(r"\d")
+
+
 def test_close_values_pass_and_far_values_fail_without_revealing_expected():
     t = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
     assert judge(check(t), entry(t + 1e-7)).passed
     verdict = judge(check(t), entry(t + torch.tensor([[0, 0], [0, 0.5]])))
-    assert not verdict.passed and "(1, 1)" in verdict.message and "4" not in verdict.message.split("index")[0]
+    assert not verdict.passed and "4" not in verdict.message
+
+
+def test_messages_give_no_distance_and_no_position():
+    t = torch.linspace(1, 2, 100)
+    for delta, share, far in [(0.0013, "all", "slightly off"), (0.3, "all", "clearly off"), (50.0, "all", "far off")]:
+        message = judge(check(t), entry(t + delta)).message
+        assert message == f"{share} entries are {far}" if far != "slightly off" else message.startswith(f"{share} entries are {far}")
+        assert not NUMBERS.search(message)
+    for n, share in [(3, "a few"), (30, "some"), (70, "most")]:
+        bad = t.clone()
+        bad[:n] += 0.3
+        message = judge(check(t), entry(bad)).message
+        assert message == f"{share} entries are clearly off" and not NUMBERS.search(message)
+    # the same bucket for nearby wrong values: nothing to hill-climb on
+    assert judge(check(t), entry(t + 0.3)).message == judge(check(t), entry(t + 0.31)).message
+    assert judge(check(2.0), entry(2.5)).message == "the value is clearly off"
+    assert judge(check([1.0, 2.0, 3.0]), entry([1.0, 2.0, 30.0])).message == "some entries are far off"
+    nested = judge(check({"out": t}), entry({"out": t * 2})).message
+    assert nested == "all entries in out are far off"
 
 
 def test_shape_type_and_structure_mismatches_fail():
@@ -32,9 +63,28 @@ def test_shape_type_and_structure_mismatches_fail():
     assert not judge(check([1.0, 2.0]), entry([1.0])).passed
 
 
+def test_type_messages_are_the_right_way_round_in_course_words():
+    assert judge(check(1.0), entry(torch.tensor(1.0))).message == "expected a Python number, got a tensor (use .item())"
+    assert judge(check(torch.zeros(2)), entry(1.0)).message == "expected a tensor, got a number"
+    assert judge(check(torch.zeros(2)), entry([0.0, 0.0])).message == "expected a tensor, got a list"
+    assert judge(check(1.0), entry("1.0")).message == "expected a Python number, got a string"
+    assert judge(check(1.0), entry(None)).message == "expected a Python number, got None"
+    assert judge(check(1.0), entry(True)).message == "expected a Python number, got a bool"
+    assert judge(check(True), entry(1)).message == "expected a bool, got a number"
+    assert judge(check({"a": 1}), entry([1])).message == "expected a dict, got a list"
+    assert judge(check((1.0, 2.0)), entry({"a": 1})).message == "expected a list (or tuple), got a dict"
+    assert judge(check([torch.zeros(1)]), entry([np.zeros(1, dtype=np.float32)])).passed
+    assert judge(check([torch.zeros(2), 1.0]), entry([torch.zeros(2), torch.tensor(1.0)])).message == \
+        "expected a Python number in [1], got a tensor (use .item())"
+    for message in (judge(check(torch.zeros(2)), entry(x)).message for x in (1.0, "s", None, [1], {"a": 1})):
+        assert "ndarray" not in message
+
+
 def test_nan_fails_when_the_reference_is_finite():
     verdict = judge(check(torch.ones(2)), entry(torch.tensor([1.0, math.nan])))
     assert not verdict.passed and "NaN" in verdict.message
+    assert "infinite" in judge(check(torch.ones(2)), entry(torch.tensor([1.0, math.inf]))).message
+    assert judge(check(torch.tensor([1.0, math.nan])), entry(torch.tensor([1.0, math.nan]))).passed
 
 
 def test_equal_rule_is_exact_and_bounds_use_the_reference_rule():
@@ -43,10 +93,116 @@ def test_equal_rule_is_exact_and_bounds_use_the_reference_rule():
     assert not judge(check(0.0, {"kind": "at_least", "value": 0.7}), entry(0.69)).passed
 
 
+def test_bounds_do_not_print_the_students_value():
+    low = judge(check(0.0, {"kind": "at_least", "value": 0.7}), entry(0.6931))
+    assert low.message == "the value is below the required level" and "0.69" not in low.message
+    high = judge(check(0.0, {"kind": "at_most", "value": 2.5}), entry(2.5137))
+    assert high.message == "the value is above the allowed level"
+    assert judge(check(0.0, {"kind": "at_most", "value": 2.5}), entry(torch.tensor(1.0))).message == \
+        "expected a Python number, got a tensor (use .item())"
+    assert "NaN" in judge(check(0.0, {"kind": "at_least", "value": 0.7}), entry(math.nan)).message
+
+
 def test_missing_and_raised_outputs_explain_themselves():
     assert "did not reach" in judge(check(1.0), None).message
     assert "raised ValueError" in judge(check(1.0), {"name": "c", "error": "ValueError: bad"}).message
     assert "NotImplementedError" in judge(check(1.0), {"name": "c", "error": "not implemented"}).message
+
+
+@pytest.mark.parametrize("error, shown", [
+    ("ValueError: expected 0.7312 for input [[1, 2]]", "ValueError"),
+    ("RuntimeError: mat1 and mat2 shapes cannot be multiplied (4x3 and 5x2)", "RuntimeError"),
+    ("OutOfMemoryError: CUDA out of memory", "OutOfMemoryError"),
+    ("LinAlgError: Singular matrix", "LinAlgError"),
+    ("ZeroDivisionError: division by zero", "ZeroDivisionError"),
+    ("HiddenAnswerIs42Error: x", "an exception"),
+    ("the hidden input was torch.arange(7)", "an exception"),
+    ("ValueError", "an exception"),
+    ({"not": "a string"}, "an exception"),
+    (None, "an exception"),
+])
+def test_only_whitelisted_exception_types_are_shown_never_the_message(error, shown):
+    message = judge(check(1.0), {"name": "c", "error": error}).message
+    assert message == f"your code raised {shown} on the grader's inputs; run the visible check to see the message"
+
+
+def test_dtype_mismatches_fail_unless_the_rule_allows_any():
+    f32 = torch.ones(3)
+    assert judge(check(f32), entry(f32.double())).message == "dtype float64, expected float32"
+    assert judge(check(f32), entry(f32.long())).message == "dtype int64, expected float32 (a floating-point tensor)"
+    assert judge(check(f32), entry(f32.bool())).message == "dtype bool, expected float32 (a floating-point tensor)"
+    assert judge(check(f32.long()), entry(f32)).message == "dtype float32, expected int64"
+    assert judge(check(f32, {"kind": "close", "dtype": "any"}), entry(f32.double())).passed
+    assert judge(check(f32.long()), entry(f32.int())).passed          # int32 vs int64: the values decide
+    assert judge(check(f32), entry(f32.half())).passed                # encode() records float16 as float32
+    assert judge(check({"x": f32}), entry({"x": f32.double()})).message == "dtype float64 in x, expected float32"
+
+
+@pytest.mark.parametrize("value", [
+    {"__tensor__": "float32", "shape": [7], "data": [1.0]},              # shape and data disagree
+    {"__tensor__": "float33", "shape": [1], "data": [1.0]},              # unknown dtype
+    {"__tensor__": ["float32"], "shape": [1], "data": [1.0]},
+    {"__tensor__": "float32", "shape": [-1], "data": [1.0]},
+    {"__tensor__": "float32", "shape": [1.0], "data": [1.0]},
+    {"__tensor__": "float32", "shape": [True], "data": [1.0]},
+    {"__tensor__": "float32", "shape": "1", "data": [1.0]},
+    {"__tensor__": "float32", "data": [1.0]},
+    {"__tensor__": "float32", "shape": [0, 10**30], "data": []},
+    {"__tensor__": "float32", "shape": [1] * 40, "data": [1.0]},
+    {"__tensor__": "float32", "shape": [2], "data": [[1.0], [2.0]]},     # not flat
+    {"__tensor__": "float32", "shape": [1], "data": ["1.0"]},            # a string where a number belongs
+    {"__tensor__": "float32", "shape": [1], "data": [None]},
+    {"__tensor__": "float32", "shape": [1], "data": [10**400]},          # beyond float range
+    {"__tensor__": "int64", "shape": [1], "data": [math.inf]},
+    {"__tensor__": "bool", "shape": [1], "data": [2]},
+    {"__tensor__": "float32", "shape": [1], "data": [1.0], "extra": 1},
+    {"__tensor__": "float32", "shape": [1], "data": {"0": 1.0}},
+    10**400,
+    [[1.0, 10**400]],
+    json.loads("[" * 700 + "]" * 700),                                    # 700 deep
+    {"a": json.loads("[" * 40 + "]" * 40)},
+])
+def test_crafted_values_are_malformed_and_fail_cleanly(value):
+    with pytest.raises(MalformedValue):
+        decode(value)
+    t = torch.ones(7)
+    for expected in (t, 1.0, [1.0], {"a": t}):
+        verdict = judge(check(expected), raw(value))
+        assert not verdict.passed and verdict.message == UNREADABLE
+
+
+def test_too_many_elements_is_malformed(monkeypatch):
+    import labgrader.grade.compare as compare
+
+    monkeypatch.setattr(compare, "MAX_ELEMENTS", 1000)
+    with pytest.raises(MalformedValue):
+        decode([[0.0] * 600, [0.0] * 600])
+    with pytest.raises(MalformedValue):
+        decode(encode(torch.zeros(1001)))
+    decode(encode(torch.zeros(999)))
+
+
+def test_a_student_function_returning_a_fake_tensor_dict_fails_its_check():
+    # encode() passes a dict through as it is: the student controls every field
+    fake = encode({"__tensor__": "float32", "shape": [7], "data": [1.0]})
+    verdict = judge(check(torch.ones(7)), {"name": "c", "value": fake})
+    assert not verdict.passed and verdict.message == UNREADABLE
+
+
+def test_judge_never_raises_on_odd_entries():
+    for odd in ([], "x", 1, {"name": "c"}, {"name": "c", "value": {"__tensor__": None}},
+                {"name": "c", "value": float("nan")}, {"name": "c", "error": 1}, {"name": "c", "value": [1, [2, [3]]]}):
+        verdict = judge(check(torch.ones(2)), odd)
+        assert not verdict.passed and "Traceback" not in verdict.message
+    assert not judge(Check("c", "cell", {"kind": "at_least"}, 1.0, 0.0), entry(1.0)).passed  # rule without a bound
+
+
+def test_decode_keeps_dtype_and_values():
+    t = decode(encode(torch.arange(6, dtype=torch.int32).reshape(2, 3)))
+    assert isinstance(t, RecordedTensor) and t.dtype == "int32" and t.shape == (2, 3)
+    assert t.array.tolist() == [[0, 1, 2], [3, 4, 5]]
+    assert decode(encode(torch.tensor([True, False]))).array.dtype == bool
+    assert decode(encode({"a": [1, 2.5, None, "s", True]})) == {"a": [1, 2.5, None, "s", True]}
 
 
 def test_reference_checks_are_tagged_with_their_cell():
