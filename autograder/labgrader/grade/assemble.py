@@ -190,7 +190,7 @@ def read_submission(path: Path) -> NotebookNode:
     try:
         raw = json.loads(text.removeprefix("\ufeff"))
     except json.JSONDecodeError as err:
-        raise SubmissionError(f"{name} is not valid notebook JSON ({err.msg} at line {err.lineno}); it may "
+        raise SubmissionError(f"{name} is not valid notebook JSON ({err.msg}, line {err.lineno}); it may "
                               "be cut short or saved by another program") from None
     except RecursionError:
         raise SubmissionError(f"{name} is not valid notebook JSON (nested too deeply)") from None
