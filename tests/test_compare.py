@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from deeplabs.grading import encode
-from labgrader.grade.compare import (UNREADABLE, Check, MalformedValue, RecordedTensor, checks_from_reference,
+from labgrader.grade.compare import (UNREADABLE, Check, MalformedValue, RecordedTensor,
                                      decode, judge)
 
 
@@ -183,8 +183,8 @@ def test_too_many_elements_is_malformed(monkeypatch):
 
 
 def test_a_student_function_returning_a_fake_tensor_dict_fails_its_check():
-    # encode() passes a dict through as it is: the student controls every field
-    fake = encode({"__tensor__": "float32", "shape": [7], "data": [1.0]})
+    # encode() refuses the reserved key, but a hostile kernel writes the JSON by hand
+    fake = {"__tensor__": "float32", "shape": [7], "data": [1.0]}
     verdict = judge(check(torch.ones(7)), {"name": "c", "value": fake})
     assert not verdict.passed and verdict.message == UNREADABLE
 
@@ -203,9 +203,3 @@ def test_decode_keeps_dtype_and_values():
     assert t.array.tolist() == [[0, 1, 2], [3, 4, 5]]
     assert decode(encode(torch.tensor([True, False]))).array.dtype == bool
     assert decode(encode({"a": [1, 2.5, None, "s", True]})) == {"a": [1, 2.5, None, "s", True]}
-
-
-def test_reference_checks_are_tagged_with_their_cell():
-    entries = [{"__cell__": "test_a"}, {"name": "x", "value": 1}, {"__cell__": "test_b"}, {"name": "y", "value": 2}]
-    checks = checks_from_reference(entries)
-    assert [(c.name, c.cell) for c in checks] == [("x", "test_a"), ("y", "test_b")]

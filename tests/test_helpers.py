@@ -129,15 +129,18 @@ def test_figure_slider_flips_between_pre_drawn_images():
 
 
 def test_record_is_a_no_op_outside_grading(monkeypatch):
-    monkeypatch.delenv("DEEPLABS_GRADER_RECORDS", raising=False)
+    monkeypatch.delenv("DEEPLABS_GRADER", raising=False)
     calls = []
-    record("x", lambda g: calls.append(1))
+    assert record("x", lambda g: calls.append(1)) is None
     assert calls == []
 
 
-def test_record_writes_json_seeded_by_grader(monkeypatch, tmp_path):
-    path = tmp_path / "records.jsonl"
-    monkeypatch.setenv("DEEPLABS_GRADER_RECORDS", str(path))
+def test_record_publishes_json_seeded_by_grader(monkeypatch):
+    import deeplabs.grading as grading
+
+    published = []
+    monkeypatch.setattr(grading, "_publish", published.append)
+    monkeypatch.setenv("DEEPLABS_GRADER", "1")
     monkeypatch.setenv("DEEPLABS_GRADER_SEED", "11")
     record("a", lambda g: torch.randn(2, 3, generator=g))
     record("a", lambda g: torch.randn(2, 3, generator=g))
@@ -145,10 +148,12 @@ def test_record_writes_json_seeded_by_grader(monkeypatch, tmp_path):
     record("a", lambda g: torch.randn(2, 3, generator=g))
     record("broken", lambda g: 1 / 0)
     record("todo", lambda g: (_ for _ in ()).throw(NotImplementedError()))
-    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    record("hinted", lambda g: 1.0, hint="look at the sign")
+    lines = json.loads(json.dumps(published))  # what travels is plain JSON
     assert lines[0]["value"] == lines[1]["value"] != lines[2]["value"]
-    assert lines[0]["value"]["shape"] == [2, 3]
+    assert lines[0]["value"]["shape"] == [2, 3] and lines[0]["value"]["__tensor__"] == "float32"
     assert "ZeroDivisionError" in lines[3]["error"] and lines[4]["error"] == "not implemented"
+    assert lines[5]["hint"] == "look at the sign"
 
 
 def test_encode_refuses_objects_it_cannot_represent_safely():
@@ -156,6 +161,8 @@ def test_encode_refuses_objects_it_cannot_represent_safely():
         "a": [1, 2.5, {"__tensor__": "bool", "shape": [1], "data": [True]}]}
     with pytest.raises(TypeError):
         encode(object())
+    with pytest.raises(TypeError):  # a student value posing as the grader's tensor encoding
+        encode({"__tensor__": "float32", "shape": [7], "data": [1.0]})
 
 
 def test_load_or_train_trains_once_then_loads(monkeypatch, tmp_path, capsys):

@@ -75,14 +75,20 @@ def cmd_collect(args) -> int:
 
 def cmd_grade(args) -> int:
     from .grade.batch import grade_lab
+    from .grade.gradebook import GradebookError
+    from .grade.reference import SolutionRunError
 
     course = load_course(args.workspace)
     lab = _labs(course, [args.lab])[0]
-    report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
-                       force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask,
-                       notebooks=args.notebook)
+    try:
+        report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
+                           force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask,
+                           notebooks=args.notebook)
+    except (GradebookError, SolutionRunError) as err:
+        print(f"✗ grading stopped: {err}", file=sys.stderr)
+        return 2
     report.print_table()
-    return 0
+    return 1 if report.not_graded else 0
 
 
 def cmd_feedback(args) -> int:
@@ -127,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("check", help="run a notebook in fast mode and print its self-check table")
     p.add_argument("notebook")
-    p.add_argument("--timeout", type=int, default=600, help="seconds for the whole notebook")
+    p.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("collect", help="import a Canvas zip, a folder or Colab downloads")

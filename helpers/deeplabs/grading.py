@@ -5,16 +5,21 @@ A hidden test cell calls
     record("dense/forward", lambda g: layer_output(torch.randn(4, 3, generator=g)))
 
 Outside grading this does nothing. While `labgrader grade` runs a notebook it sets
-$DEEPLABS_GRADER_RECORDS (a file) and $DEEPLABS_GRADER_SEED (chosen by the grader). `record`
+$DEEPLABS_GRADER (records on) and $DEEPLABS_GRADER_SEED (the course's secret seed). `record`
 seeds every RNG from that seed and the check's name, calls the function with a seeded
-torch.Generator, and appends the *output* to the file as plain JSON. The grader runs the
-same cell of the solution notebook with the same seed in a separate process and compares
-the two in its own process. Expected values never enter the student's kernel, so patching
-assert helpers, torch or this module cannot earn points; only correct outputs can.
+torch.Generator and publishes the *output* as a display message of type RECORD_MIME (plain
+JSON, never pickle). The grader's runner, outside the sandbox, takes those messages off the
+cell that is running — so it knows which cell produced which record — and the grader
+compares them in its own process with the solution notebook's run under the same seed.
 
-`rule` tells the grader how to compare (the grader reads it from the solution's run, not
+Nothing here is trusted: the student's code runs in the same interpreter and can replace
+this module. The grader only credits values that depend on its secret seed (see
+docs/grading.md, "Threat model"), so a forged record has to be the correct output anyway.
+
+`rule` tells the grader how to compare (it reads the rule from the solution's run, never
 from the student's): {"kind": "close", "rtol": .., "atol": ..} (default), {"kind": "equal"},
-{"kind": "at_least", "value": x}, {"kind": "at_most", "value": x}.
+{"kind": "at_least", "value": x}, {"kind": "at_most", "value": x}. `hint` is shown to the
+student when the check fails: say what to look at, never the answer.
 """
 from __future__ import annotations
 
@@ -28,7 +33,9 @@ import torch
 
 from .seeding import seed_everything
 
-RECORDS_ENV, SEED_ENV = "DEEPLABS_GRADER_RECORDS", "DEEPLABS_GRADER_SEED"
+# The protocol both sides share (labgrader imports these names from here).
+ACTIVE_ENV, SEED_ENV = "DEEPLABS_GRADER", "DEEPLABS_GRADER_SEED"
+RECORD_MIME = "application/vnd.deeplabs.record+json"
 MAX_RECORD_BYTES = 4_000_000  # a probe output is a few tensors, never a dataset
 
 
@@ -36,10 +43,11 @@ def encode(value: Any) -> Any:
     """Turn tensors, arrays and containers into JSON-safe data (no pickle, ever)."""
     if isinstance(value, torch.Tensor):
         t = value.detach().cpu()
-        if t.is_complex() or t.dtype == torch.bfloat16 or t.dtype == torch.float16:
+        if t.is_complex():
+            t = t.real
+        if t.dtype in (torch.bfloat16, torch.float16):  # half precision compares as float32
             t = t.float()
-        return {"__tensor__": str(t.dtype).replace("torch.", ""), "shape": list(t.shape),
-                "data": t.reshape(-1).tolist()}
+        return {"__tensor__": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
     if isinstance(value, np.ndarray):
         return encode(torch.from_numpy(np.ascontiguousarray(value)))
     if isinstance(value, (np.generic,)):
@@ -49,32 +57,44 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict):
+        if "__tensor__" in value:
+            raise TypeError("cannot record a dict with the reserved key '__tensor__'")
         return {str(k): encode(v) for k, v in value.items()}
     raise TypeError(f"cannot record a value of type {type(value).__name__}")
+
+
+def grading() -> bool:
+    return bool(os.environ.get(ACTIVE_ENV))
 
 
 def case_seed(name: str) -> int:
     return (int(os.environ.get(SEED_ENV, "0")) ^ zlib.crc32(name.encode())) % 2**31
 
 
+def _publish(entry: dict) -> None:
+    from IPython.display import display
+
+    display({RECORD_MIME: entry}, raw=True)
+
+
 def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = None,
-           weight: float = 1.0) -> None:
-    """Run `fn(generator)` and append its output for the grader (no-op when not grading)."""
-    path = os.environ.get(RECORDS_ENV)
-    if not path:
-        return
+           weight: float = 1.0, hint: str | None = None) -> dict | None:
+    """Run `fn(generator)` and publish its output for the grader (no-op when not grading)."""
+    if not grading():
+        return None
     seed = case_seed(name)
     seed_everything(seed)
     entry: dict[str, Any] = {"name": name, "rule": rule or {"kind": "close"}, "weight": weight}
+    if hint:
+        entry["hint"] = hint
     try:
         entry["value"] = encode(fn(torch.Generator().manual_seed(seed)))
     except NotImplementedError:
         entry["error"] = "not implemented"
-    except Exception as err:  # the grader reports it; the notebook goes on
+    except Exception as err:  # the grader reports its type; the notebook goes on
         entry["error"] = f"{type(err).__name__}: {err}"[:500]
-    line = json.dumps(entry)
-    if len(line) > MAX_RECORD_BYTES:
-        line = json.dumps({"name": name, "rule": entry["rule"], "weight": weight,
-                           "error": f"output too large ({len(line)} bytes)"})
-    with open(path, "a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    if len(json.dumps(entry)) > MAX_RECORD_BYTES:
+        entry = {k: v for k, v in entry.items() if k != "value"}
+        entry["error"] = "OutputTooLarge: the recorded output is too large"
+    _publish(entry)
+    return entry

@@ -31,6 +31,10 @@ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-venv pytho
 python3 -m venv /autograder/venv
 /autograder/venv/bin/pip install -q "torch>=2.3,<2.15"
 /autograder/venv/bin/pip install -q -e "/autograder/source/course[grader]"
+# the student's kernel runs as nobody where bubblewrap cannot run (Gradescope's containers):
+# solutions, references and the workspace are readable by root only
+chmod -R go-rwx /autograder/source/course/solutions
+mkdir -p /autograder/workspace && chmod 700 /autograder/workspace
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -70,12 +74,14 @@ def build_bundle(course: Course, lab: str, out: Path, notebooks: list[str] | Non
 
 def results_json(scores) -> dict:
     """Gradescope's results format from labgrader NotebookScores (one student)."""
-    from ..grade.gradebook import verdict_text
+    from ..feedback.notebook import verdict_text
 
     tests, notes = [], []
     for nb in scores:
         if nb.error:
             notes.append(f"{nb.notebook}: {nb.error}")
+        if not nb.graded:
+            notes.append(f"{nb.notebook}: NOT graded because of a grader problem; it will be regraded")
         notes += [f"{nb.notebook}: {n}" for n in nb.notes]
         for cell in nb.cells:
             tests.append({"name": f"{nb.notebook} · {cell.grade_id}", "score": cell.points,
@@ -94,7 +100,9 @@ def run(lab: str, submission: Path, results: Path, repo: Path, workspace: Path,
         student = subs / "student"
         student.mkdir(parents=True)
         for path in sorted(submission.rglob("*.ipynb")):
-            shutil.copy(path, student / path.name)
+            if path.is_symlink() or not path.is_file():
+                continue  # never follow a link the student uploaded
+            (student / path.name).write_bytes(read_submission_bytes(path))
         report = grade_lab(course, lab, subs, workers=1, force=True, quiet=True, notebooks=notebooks)
     data = results_json(report.scores)
     results.parent.mkdir(parents=True, exist_ok=True)
@@ -114,7 +122,7 @@ def main(argv=None) -> int:
     data = run(args.lab, Path(args.submission), Path(args.results), Path(args.repo), Path(args.workspace),
                args.notebook)
     print(f"score {data['score']} over {len(data['tests'])} tests")
-    return 0
+    return 1 if "NOT graded" in data["output"] else 0
 
 
 if __name__ == "__main__":

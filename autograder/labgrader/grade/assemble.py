@@ -58,6 +58,14 @@ def is_test(cell) -> bool:
     return bool(_meta(cell).get("grade")) and cell.cell_type == "code" and not _meta(cell).get("solution")
 
 
+def points_of(cell) -> float:
+    """A graded cell's points (0 for any other cell)."""
+    try:
+        return float(_meta(cell).get("points", 0) or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
 def grade_id(cell) -> str | None:
     return _meta(cell).get("grade_id")
 
@@ -177,8 +185,16 @@ def read_submission(path: Path) -> NotebookNode:
     Returns a fresh notebook with only cell types, sources and nbgrader grade_ids: outputs,
     attachments, ids and all other metadata of the submission are dropped."""
     path = Path(path)
-    name = printable_name(path.name)
-    data = _read_bounded(path, name)
+    return parse_submission(read_submission_bytes(path), printable_name(path.name))
+
+
+def read_submission_bytes(path: Path) -> bytes:
+    """The file's bytes, read without following a link and never past the size cap."""
+    return _read_bounded(Path(path), printable_name(Path(path).name))
+
+
+def parse_submission(data: bytes, name: str) -> NotebookNode:
+    """A submission's bytes -> a fresh notebook, or SubmissionError (see read_submission)."""
     if not data:
         raise SubmissionError(f"{name} is empty: the student should download the notebook again "
                               "(File → Download .ipynb) and resubmit")

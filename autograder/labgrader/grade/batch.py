@@ -1,10 +1,17 @@
-"""Grade every submission of a lab: parallel sandboxed runs, one gradebook writer, resumable.
+"""Grade every submission of a lab: plan, run in parallel, score, write, report.
 
     labgrader grade 01_music_rnn --submissions path/to/submissions --workers 2
 
 Submissions folder: `<student>.ipynb` files, or `<student>/` folders holding the student's
 notebooks (any file names: each file is matched to the lab's notebook by its exercise cells).
 Unchanged submissions already in the gradebook are skipped (content hash); --force regrades.
+
+Each step lives where its concept does: finding and reading files in assemble.py, the
+sandboxed run in execute.py, scoring in score.py/records.py, the gradebook in gradebook.py,
+the student's notebook in feedback/notebook.py. This module only orders them. A submission
+that cannot be graded because of the grader (GraderError, a bug) is "not graded, retry": no
+row is written and the command exits non-zero; a student's broken file is that student's
+reason line; a gradebook that refuses a write stops the batch.
 """
 from __future__ import annotations
 
@@ -12,8 +19,6 @@ import hashlib
 import json
 import logging
 import os
-import shutil
-import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,22 +26,27 @@ from pathlib import Path
 
 import nbformat
 
-from ..config import Course
 from .. import nbgrader_bridge
+from ..config import Course
+from ..feedback.notebook import feedback_notebook
 from . import sandbox
-from .assemble import SubmissionError, assemble, grade_id, is_test, overlap, read_source, read_submission
-from .compare import judge, student_values
-from .execute import execute
-from .gradebook import CellScore, NotebookScore, feedback_notebook, write
-from .reference import grading_seed, notebook_hash, reference_checks, shared_cache
+from .assemble import (SubmissionError, StudentFiles, assemble, find_submissions, overlap, parse_submission,
+                       printable_name, read_source, read_submission_bytes)
+from .execute import GraderError, execute
+from .gradebook import write
+from .reference import environment_hash, grading_seed, notebook_hash, reference_checks, shared_cache
+from .integrity import tripwires
+from .score import NotebookScore, flag_for_review, score_notebook, zero_score
 
 
 @dataclass
 class Job:
     student: str
-    notebook: str                  # the lab notebook's name (without .ipynb)
-    path: Path | None              # the submitted file, None when the student did not submit it
-    error: str | None = None       # a reason the file cannot be graded
+    notebook: str                          # the lab notebook's name (without .ipynb)
+    content: bytes | None = None           # the submitted file as read (None: not submitted)
+    submission: nbformat.NotebookNode | None = None   # parsed once, sanitized
+    filename: str = ""
+    error: str | None = None               # a reason the file cannot be graded
 
 
 @dataclass
@@ -46,59 +56,59 @@ class Report:
     scores: list[NotebookScore] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
+    @property
+    def not_graded(self) -> list[NotebookScore]:
+        return [s for s in self.scores if not s.graded]
+
     def print_table(self) -> None:
         print(f"\n{self.lab} — sandbox: {self.sandbox}")
         width = max([len(s.student) for s in self.scores] + [7])
         print(f"{'student':<{width}}  {'notebook':<28} {'score':>11}  notes")
         for s in sorted(self.scores, key=lambda s: (s.student, s.notebook)):
             notes = s.error or "; ".join(s.notes[:2])
-            print(f"{s.student:<{width}}  {s.notebook:<28} {s.score:>5g} / {s.max_score:<3g}  {notes[:100]}")
+            score = f"{s.score:>5g} / {s.max_score:<3g}" if s.graded else "NOT GRADED "
+            print(f"{s.student:<{width}}  {s.notebook:<28} {score:>11}  {notes[:100]}")
         if self.skipped:
             print(f"{len(self.skipped)} unchanged submission(s) skipped (use --force to regrade)")
+        if self.not_graded:
+            print(f"✗ {len(self.not_graded)} notebook(s) NOT graded because of a grader problem (nothing was "
+                  "recorded for them): fix it and run the same command again")
 
 
-def _student_files(submissions: Path) -> dict[str, list[Path]]:
-    found: dict[str, list[Path]] = {}
-    for entry in sorted(submissions.iterdir()):
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            found[entry.name] = sorted(p for p in entry.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
-        elif entry.suffix == ".ipynb":
-            found.setdefault(entry.stem, []).append(entry)
-    return found
-
-
-def plan_jobs(files: dict[str, list[Path]], sources: dict[str, nbformat.NotebookNode]) -> list[Job]:
+def plan_jobs(found: dict[str, StudentFiles], sources: dict[str, nbformat.NotebookNode]) -> list[Job]:
     """Match each student's files to the lab's notebooks; unreadable or foreign files become errors."""
     jobs = []
-    for student, paths in files.items():
+    for student, files in found.items():
         matched: dict[str, Job] = {}
-        unmatched_errors = []
-        for path in paths:
+        unmatched_errors = list(files.errors)
+        for path in files.files:
+            name_shown = printable_name(path.name)
             try:
-                nb = read_submission(path)
+                content = read_submission_bytes(path)
+                nb = parse_submission(content, name_shown)
             except SubmissionError as err:
                 unmatched_errors.append(str(err))
                 continue
             name, best = max(((n, overlap(nb, src)) for n, src in sources.items()), key=lambda t: t[1])
             if best == 0:
-                unmatched_errors.append(f"{path.name} is not a notebook of this lab (no exercise cells match)")
+                unmatched_errors.append(f"{name_shown} is not a notebook of this lab (no exercise cells match)")
             elif name in matched:
-                matched[name].error = f"two files for {name}.ipynb ({matched[name].path.name}, {path.name}); resubmit one"
+                matched[name].error = (f"two files for {name}.ipynb ({matched[name].filename}, {name_shown}); "
+                                       "resubmit one")
             else:
-                matched[name] = Job(student, name, path)
+                matched[name] = Job(student, name, content, nb, name_shown)
         for name in sources:
             if name not in matched:
                 reason = "; ".join(unmatched_errors) or f"{name}.ipynb was not submitted"
-                matched[name] = Job(student, name, None, reason)
+                matched[name] = Job(student, name, error=reason)
         jobs += matched.values()
     return jobs
 
 
 def _job_key(job: Job, source_hash: str, seed: int) -> str:
-    content = job.path.read_bytes() if job.path else (job.error or "").encode()
-    return hashlib.sha256(content + source_hash.encode() + str(seed).encode()).hexdigest()
+    content = job.content if job.content is not None else (job.error or "").encode()
+    extra = f"{source_hash}|{seed}|{environment_hash()}|{job.error or ''}".encode()
+    return hashlib.sha256(content + extra).hexdigest()
 
 
 class _State:
@@ -126,34 +136,10 @@ def sync_gradebook(course: Course, lab: str) -> None:
         raise RuntimeError(f"nbgrader could not register {lab} in the gradebook:\n{result.get('log', '')[-2000:]}")
 
 
-def score_notebook(job: Job, source: nbformat.NotebookNode, checks, entries) -> NotebookScore:
-    values = student_values(entries)
-    cells = []
-    for cell in source.cells:
-        if not is_test(cell):
-            continue
-        gid = grade_id(cell)
-        points = float(cell.metadata["nbgrader"].get("points", 0))
-        verdicts = [judge(ch, values.get(ch.name)) for ch in checks if ch.cell == gid]
-        total = sum(v.weight for v in verdicts) or 1.0
-        earned = sum(v.weight for v in verdicts if v.passed)
-        cells.append(CellScore(gid, round(points * earned / total, 2), points, verdicts))
-    return NotebookScore(job.student, job.notebook, cells)
-
-
-def zero_score(job: Job, source: nbformat.NotebookNode, error: str) -> NotebookScore:
-    cells = [CellScore(grade_id(c), 0.0, float(c.metadata["nbgrader"].get("points", 0)))
-             for c in source.cells if is_test(c)]
-    return NotebookScore(job.student, job.notebook, cells, error=error)
-
-
-def run_job(content: bytes, filename: str, source, label: str, seed: int, limits: sandbox.Limits,
+def run_job(submission: dict, source, label: str, seed: int, limits: sandbox.Limits,
             kind: str, threads: int, cache: Path):
-    """One submission, start to finish, on a worker (a thread here, or a Dask worker)."""
-    with tempfile.TemporaryDirectory(prefix="labgrader-sub-") as tmp:
-        path = Path(tmp) / filename
-        path.write_bytes(content)
-        assembled = assemble(read_submission(path), source, label)
+    """One submission on a worker (a thread here, or a Dask worker): assemble, run sandboxed."""
+    assembled = assemble(nbformat.from_dict(submission), source, label)
     return assembled, execute(assembled.notebook, seed, limits, kind, threads, cache)
 
 
@@ -185,6 +171,29 @@ def executor(workers: int, scheduler: str | None):
             cluster.close()
 
 
+def _outcome(job: Job, future: Future, source, checks) -> tuple[NotebookScore, object]:
+    """The score of one finished job and the executed notebook (instructor's copy)."""
+    if job.error:
+        return zero_score(job.student, job.notebook, source, job.error), None
+    try:
+        assembled, run = future.result()
+    except SubmissionError as err:
+        return zero_score(job.student, job.notebook, source, str(err)), None
+    except GraderError as err:
+        return zero_score(job.student, job.notebook, source, f"not graded (grader problem, retry): {err}",
+                          graded=False), None
+    except Exception as err:  # a grader bug must neither stop the batch nor become a zero
+        return zero_score(job.student, job.notebook, source,
+                          f"not graded (internal grader error, retry): {type(err).__name__}: {err}",
+                          graded=False), None
+    score = score_notebook(job.student, job.notebook, source, checks, run)
+    score.notes = assembled.notes + score.notes
+    reasons = tripwires(assembled.notebook)
+    if reasons:
+        flag_for_review(score, reasons)
+    return score, run
+
+
 def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, force: bool = False,
               sandbox_kind: str = "auto", limits: sandbox.Limits | None = None, quiet: bool = False,
               scheduler: str | None = None, notebooks: list[str] | None = None) -> Report:
@@ -211,9 +220,9 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
     checks = {name: reference_checks(course, lab, p, seed, kind, limits) for name, p in source_paths.items()}
 
     state = _State(course.workspace / f"state.{lab}.json")
-    report = Report(lab, sandbox.describe(kind))
+    report = Report(lab, "")
     jobs = []
-    for job in plan_jobs(_student_files(submissions), sources):
+    for job in plan_jobs(find_submissions(submissions), sources):
         key = _job_key(job, source_hash, seed)
         if not force and state.unchanged(job, key):
             report.skipped.append(f"{job.student}/{job.notebook}")
@@ -222,41 +231,40 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
 
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     cache = shared_cache(course)
+    layers: dict[str, None] = {}
     with executor(workers, scheduler) as pool:
         futures = {}
         for job, key in jobs:
             if job.error:
                 future = Future()
-                future.set_result((None, None))
+                future.set_result(None)
             else:
-                # the submission travels as bytes: a Dask worker elsewhere needs no access to DIR
-                future = pool.submit(run_job, job.path.read_bytes(), job.path.name, sources[job.notebook],
-                                     f"{lab}/{job.notebook}", seed, limits, kind, threads, cache)
+                # the parsed submission travels as plain data: a Dask worker needs no access to DIR
+                future = pool.submit(run_job, job.submission, sources[job.notebook], f"{lab}/{job.notebook}",
+                                     seed, limits, kind, threads, cache)
             futures[future] = (job, key)
         bar = progress(as_completed(futures), total=len(futures), desc=f"grading {lab}", disable=quiet)
-        for future in bar:
-            job, key = futures[future]
-            source = sources[job.notebook]
-            try:
-                assembled, run = future.result()
-            except SubmissionError as err:
-                assembled, run, job.error = None, None, str(err)
-            except Exception as err:  # a grader bug must not stop the batch either
-                assembled, run, job.error = None, None, f"internal grading error: {type(err).__name__}: {err}"
-            if run is None:
-                score = zero_score(job, source, job.error or "not graded")
-                base, executed = (assembled.notebook if assembled else released[job.notebook]), False
-            else:
-                score = score_notebook(job, source, checks[job.notebook], run.records)
-                score.notes = assembled.notes + run.problems
-                score.seconds = run.seconds
-                base, executed = (run.notebook or assembled.notebook), run.notebook is not None
-            if job.path is not None:
-                kept = course.workspace / "submitted" / job.student / lab / f"{job.notebook}.ipynb"
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(job.path, kept)
-            write(course, lab, score, feedback_notebook(base, executed, source.metadata, score))
-            state.mark(job, key)
-            report.scores.append(score)
-            bar.set_postfix(student=job.student)
+        try:
+            for future in bar:
+                job, key = futures[future]
+                source = sources[job.notebook]
+                score, run = _outcome(job, future, source, checks[job.notebook])
+                report.scores.append(score)
+                if run is not None:
+                    layers.update(dict.fromkeys(run.limits_applied))
+                if not score.graded:
+                    continue
+                if job.content is not None:
+                    kept = course.workspace / "submitted" / job.student / lab / f"{job.notebook}.ipynb"
+                    kept.parent.mkdir(parents=True, exist_ok=True)
+                    kept.write_bytes(job.content)
+                feedback = feedback_notebook(job.submission, released[job.notebook], f"{lab}/{job.notebook}", score)
+                write(course, lab, score, feedback, run.notebook if run is not None else None)
+                state.mark(job, key)
+                bar.set_postfix(student=job.student)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    report.sandbox = " + ".join(layers) or sandbox.choose(sandbox_kind)
     return report

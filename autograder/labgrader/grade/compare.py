@@ -1,6 +1,6 @@
 """Compare a student's recorded outputs with the solution's, in the grader's process.
 
-Records are JSON lines written by deeplabs.grading.record (never pickle). The rule and
+Records are JSON values published by deeplabs.grading.record (never pickle). The rule and
 weight of each check come from the solution's run; the student's file only supplies values.
 
 Those values are hostile input: `decode` accepts only what deeplabs.grading.encode writes
@@ -12,15 +12,12 @@ exception raised in the student's kernel only the type is shown, and only a well
 from __future__ import annotations
 
 import builtins
-import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-MAX_RECORDS_BYTES = 64 * 2**20
 
 
 @dataclass
@@ -30,6 +27,8 @@ class Check:
     rule: dict
     weight: float
     expected: object
+    guessable: bool = False   # same expected value under another seed: credited only with the rest
+    hint: str | None = None   # the author's hint, shown when the check fails
 
 
 @dataclass
@@ -38,45 +37,6 @@ class Verdict:
     passed: bool
     message: str
     weight: float
-
-
-def read_records(path: Path) -> tuple[list[dict], list[str]]:
-    """All record entries in order (cell markers included), plus problems found reading them."""
-    if not path.exists():
-        return [], ["no outputs were recorded (did the notebook start?)"]
-    problems = []
-    if path.stat().st_size > MAX_RECORDS_BYTES:
-        problems.append("the records file is too large; only its beginning was read")
-    entries = []
-    with open(path, "rb") as fh:
-        for raw in fh.read(MAX_RECORDS_BYTES).splitlines():
-            try:
-                entry = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                problems.append("a line of recorded output was not valid JSON and was ignored")
-                continue
-            if isinstance(entry, dict):
-                entries.append(entry)
-    return entries, problems
-
-
-def checks_from_reference(entries: list[dict]) -> list[Check]:
-    """The solution's run: every record, with the test cell it came from."""
-    checks, cell = [], None
-    for entry in entries:
-        if "__cell__" in entry:
-            cell = entry["__cell__"]
-            continue
-        if "error" in entry:
-            raise RuntimeError(f"the solution itself failed check '{entry.get('name')}': {entry['error']}")
-        checks.append(Check(entry["name"], cell, entry.get("rule") or {"kind": "close"},
-                            float(entry.get("weight", 1.0)), entry.get("value")))
-    return checks
-
-
-def student_values(entries: list[dict]) -> dict[str, dict]:
-    """name -> entry from the student's run (the last one wins if a cell ran twice)."""
-    return {e["name"]: e for e in entries if isinstance(e.get("name"), str) and "__cell__" not in e}
 
 
 # --- decoding: a student's kernel wrote these values, so every field is checked -------------
@@ -346,6 +306,8 @@ def _judge(check: Check, entry) -> Verdict:
         return fail("the value is below the required level" if kind == "at_least"
                     else "the value is above the allowed level")
     reason = _mismatch(decode(check.expected), actual, check.rule, "")
+    if reason and check.hint:
+        reason = f"{reason}. Hint: {check.hint}"
     return Verdict(check.name, reason is None, reason or "", check.weight)
 
 

@@ -1,7 +1,16 @@
-"""Run one notebook (a submission or the solution) in the sandbox and collect its records."""
+"""Run one notebook (a submission or the solution) with its kernel in a sandbox.
+
+The host side of a run: a private job folder, a cgroup for the kernel, the runner process
+(runner.py) that drives the kernel, and the runner's account of what happened. Nothing is
+read from anywhere the kernel can write: the kernel's scratch space is a tmpfs inside the
+sandbox, and its records reach the runner as messages, tagged with the cell that was running.
+"""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -10,79 +19,123 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from . import sandbox
-from .compare import read_records
+from deeplabs.grading import ACTIVE_ENV, SEED_ENV
+
+from . import cgroups, sandbox
 
 RUNNER = [sys.executable, "-m", "labgrader.grade.runner"]
+MAX_RESULT_BYTES = 96 * 2**20
+MAX_EXECUTED_BYTES = 64 * 2**20
+
+
+class GraderError(RuntimeError):
+    """The grader could not run a notebook: not the student's doing; retry, never a zero."""
 
 
 @dataclass
 class Execution:
-    notebook: NotebookNode | None
-    records: list[dict]
+    notebook: NotebookNode | None        # the executed notebook, for the instructor's copy only
+    records: list[dict]                  # {"cell": grade id or cell id, "index": i, "entry": {...}}
+    cells: list[dict] = field(default_factory=list)   # the runner's account per code cell
+    status: str = "ok"                   # ok | killed | died | unreadable | notebook timeout
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    sandbox: str = ""
+    limits_applied: list[str] = field(default_factory=list)
 
 
-def sandbox_env(workdir: Path, seed: int, threads: int, shared_cache: Path | None = None) -> dict[str, str]:
-    """The whole environment the submission sees: nothing inherited from the grader."""
+def kernel_env(paths: dict, seed: int, threads: int, shared_cache: Path | None) -> dict[str, str]:
+    """The whole environment the kernel sees: nothing inherited from the grader."""
     return {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-        "HOME": str(workdir / "home"),
+        "HOME": paths["home"],
+        "TMPDIR": paths["tmp"],
         "LANG": "C.UTF-8",
         "MPLBACKEND": "Agg",
         "DEEPLABS_MODE": "fast",
         "DEEPLABS_DEVICE": "cpu",
         "NBGRADER_EXECUTION": "autograde",
-        "DEEPLABS_GRADER_RECORDS": str(workdir / "records.jsonl"),
-        "DEEPLABS_GRADER_SEED": str(seed),
+        ACTIVE_ENV: "1",
+        SEED_ENV: str(seed),
         "OMP_NUM_THREADS": str(threads),
         "MKL_NUM_THREADS": str(threads),
         "PYTHONDONTWRITEBYTECODE": "1",
         "JUPYTER_PLATFORM_DIRS": "1",
         "HF_HUB_OFFLINE": "1",
         "HF_DATASETS_OFFLINE": "1",
-        "DEEPLABS_CACHE": str(shared_cache or workdir / "home" / "cache"),
+        "DEEPLABS_CACHE": str(shared_cache) if shared_cache else f"{paths['home']}/cache",
     }
+
+
+def _read_capped(path: Path, cap: int) -> bytes | None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        data = fh.read(cap + 1)
+    return None if len(data) > cap else data
 
 
 def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, threads: int = 1,
             shared_cache: Path | None = None, trusted: bool = False) -> Execution:
-    """Run `nb` sandboxed. `trusted` (the solution's run) may fill `shared_cache`."""
-    with tempfile.TemporaryDirectory(prefix="labgrader-run-") as tmp:
-        workdir = Path(tmp)
-        (workdir / "home").mkdir()
-        nbformat.write(nb, workdir / "run.ipynb")
-        env = sandbox_env(workdir, seed, threads, shared_cache)
-        inside = Path("/sub") if kind == "bwrap" else workdir
-        argv = RUNNER + [str(inside / "run.ipynb"), str(inside / "out.ipynb"),
-                         "--cell-timeout", str(limits.cell_timeout_s)]
-        result = sandbox.run(argv, workdir, env, limits, kind, shared_cache, cache_writable=trusted)
-        records, problems = read_records(workdir / "records.jsonl")
-        executed = None
-        if (workdir / "out.ipynb").exists():
+    """Run `nb` with its kernel sandboxed. `trusted` (the solution's run) may fill `shared_cache`.
+
+    Raises GraderError when the run could not happen for reasons of the grader's own.
+    """
+    job_dir = Path(tempfile.mkdtemp(prefix="labgrader-run-"))  # 0700: the kernel never sees it
+    cores = limits.cpu_cores or float(threads)
+    group = cgroups.Cgroup.create(cgroups.CgroupLimits(memory_bytes=limits.memory_mb * 2**20,
+                                                       max_procs=limits.max_procs, cpu_cores=cores))
+    try:
+        ipc, scratch = job_dir / "ipc", job_dir / "scratch"
+        ipc.mkdir()
+        uid = None
+        if kind != "bwrap":
+            (scratch / "home").mkdir(parents=True)
+            (scratch / "tmp").mkdir()
+            if sandbox.drop_to_nobody():
+                uid = sandbox.NOBODY
+                for path in (ipc, scratch, scratch / "home", scratch / "tmp"):
+                    os.chown(path, uid, uid)
+                os.chmod(job_dir, 0o711)  # nobody may pass through to ipc/ and scratch/, not list
+        paths = sandbox.kernel_paths(kind, ipc, scratch)
+        job = {"notebook": nb, "kind": kind, "limits": limits.to_dict(), "paths": paths,
+               "env": kernel_env(paths, seed, threads, shared_cache), "join": [str(p) for p in group.procs_files],
+               "uid": uid, "shared_cache": str(shared_cache) if shared_cache else None, "cache_writable": trusted}
+        if kind != "bwrap":
+            job["env"]["PWD"] = paths["cwd"]
+        (job_dir / "job.json").write_text(json.dumps(job))
+        with open(job_dir / "runner.log", "wb") as log:
+            proc = subprocess.Popen(RUNNER + [str(job_dir)], stdout=log, stderr=subprocess.STDOUT,
+                                    stdin=subprocess.DEVNULL, start_new_session=True,
+                                    cwd=paths["cwd"] if kind != "bwrap" else str(job_dir))
             try:
-                executed = nbformat.read(workdir / "out.ipynb", as_version=4)
-            except Exception:  # written by a process the student controlled: trust nothing
-                problems.append("the executed notebook could not be read back")
-        status = _status_line(result.stdout)
-        problems += status.get("problems", []) if isinstance(status.get("problems"), list) else []
-        if result.timed_out:
-            problems.append(f"the notebook ran longer than {limits.notebook_timeout_s} s and was stopped")
-        elif status.get("status") != "ok":
-            reason = status.get("status") or f"the grader's runner stopped (exit code {result.returncode})"
-            tail = [ln for ln in result.stderr.strip().splitlines() if "Kernel is running over TCP" not in ln][-1:]
-            problems.append(f"{reason}" + (f": {tail[0][:300]}" if tail else ""))
-        return Execution(executed, records, [str(p)[:500] for p in problems], result.seconds, " + ".join(result.layers))
+                proc.wait(timeout=limits.notebook_timeout_s + 120)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            finally:
+                group.kill_all()
+        raw = _read_capped(job_dir / "result.json", MAX_RESULT_BYTES)
+        if raw is None:
+            log_tail = (job_dir / "runner.log").read_bytes()[-1500:].decode("utf-8", "replace")
+            raise GraderError(f"the grader's runner ended without a result (exit code {proc.returncode}):\n{log_tail}")
+        result = json.loads(raw)
+        if result["status"] == "start failed":
+            raise GraderError("the kernel could not be started: " + "; ".join(result["problems"])[:500])
+        executed = None
+        data = _read_capped(job_dir / "executed.ipynb", MAX_EXECUTED_BYTES)
+        if data is not None:
+            executed = nbformat.reads(data.decode("utf-8"), as_version=4)
+        return Execution(executed, result["records"], result["cells"], result["status"], result["problems"],
+                         result.get("seconds", 0.0),
+                         [sandbox_layer(kind, uid)] + group.applied + [f"NOT applied: {m}" for m in group.missing])
+    finally:
+        group.remove()
+        shutil.rmtree(job_dir, ignore_errors=True)
 
 
-def _status_line(stdout: str) -> dict:
-    for line in reversed(stdout.strip().splitlines()):
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return {}
+def sandbox_layer(kind: str, uid: int | None) -> str:
+    if kind == "bwrap":
+        return "bwrap (no network, private mounts, size-capped scratch)"
+    return "rlimit only" + (" as user nobody" if uid is not None else " (same user as the grader!)")

@@ -1,13 +1,20 @@
-"""The solution's run: the checks (expected outputs) every submission is compared with.
+"""The solution's run: the expected output of every check, once per batch.
 
-Cached in the workspace per notebook, keyed by the solution's content, the grading seed and
-the sandbox limits, so a batch runs the solution once, not once per student.
+The solution notebook runs in the same sandbox as the students', under the course's secret
+seed and once more under a second seed: a check whose expected value does not change with
+the seed is guessable (records.py credits it only together with the seed-dependent checks
+of its cell), and a test cell with no seed-dependent check is refused — its points could be
+won with constants. Results are cached by everything that can change them: the source
+notebook, the seed, the course helpers' code and the torch/transformers/numpy versions.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import secrets
+from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import nbformat
@@ -15,12 +22,15 @@ import nbformat
 from ..config import Course
 from . import sandbox
 from .assemble import grade_id, is_test
-from .compare import Check, checks_from_reference
+from .compare import Check
 from .execute import execute
+from .records import checks_from_reference
+
+PROTOCOL = "records-2"  # bump when what a reference run stores changes
 
 
-class ReferenceError(RuntimeError):
-    pass
+class SolutionRunError(RuntimeError):
+    """The solution notebook cannot serve as the reference: the message says what to fix."""
 
 
 def grading_seed(course: Course) -> int:
@@ -31,6 +41,10 @@ def grading_seed(course: Course) -> int:
         path.write_text(str(secrets.randbelow(2**31)))
         path.chmod(0o600)
     return int(path.read_text().strip())
+
+
+def alternate_seed(seed: int) -> int:
+    return (seed * 2654435761 + 97) % 2**31
 
 
 def shared_cache(course: Course) -> Path:
@@ -45,27 +59,64 @@ def notebook_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
+@lru_cache(maxsize=None)
+def environment_hash() -> str:
+    """The course helpers' code and the library versions a run's outputs depend on."""
+    import deeplabs
+
+    digest = hashlib.sha256(PROTOCOL.encode())
+    for path in sorted(Path(deeplabs.__file__).resolve().parent.rglob("*.py")):
+        digest.update(path.name.encode() + path.read_bytes())
+    for package in ("torch", "numpy", "transformers", "music21", "scikit-learn", "scikit-image"):
+        try:
+            digest.update(f"{package}=={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            pass
+    return digest.hexdigest()[:16]
+
+
+def _run_problems(run) -> list[str]:
+    problems = list(run.problems)
+    if run.status != "ok":
+        problems.append(f"the run stopped: {run.status}")
+    problems += [f"cell {c['index']} ({c.get('id')}) ended with {c.get('outcome')}"
+                 + (f" ({c['error_type']})" if c.get("error_type") else "")
+                 for c in run.cells if c.get("outcome") not in ("ok", None)]
+    return problems
+
+
 def reference_checks(course: Course, lab: str, source_path: Path, seed: int, kind: str,
                      limits: sandbox.Limits) -> list[Check]:
-    cache = course.workspace / "reference" / lab / f"{source_path.stem}.{notebook_hash(source_path)}.{seed}.json"
+    key = f"{source_path.stem}.{notebook_hash(source_path)}.{seed}.{environment_hash()}.json"
+    cache = course.workspace / "reference" / lab / key
     if cache.exists():
         return [Check(**c) for c in json.loads(cache.read_text())]
+    label = f"{lab}/{source_path.name}"
     source = nbformat.read(source_path, as_version=4)
-    run = execute(source, seed, limits, kind, shared_cache=shared_cache(course), trusted=True)
+    cache_dir = shared_cache(course)
+    # the first run may fill the shared cache (lab 03's converted model): run it before the other
+    first = execute(source, seed, limits, kind, shared_cache=cache_dir, trusted=True)
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(execute, source, alternate_seed(seed), limits, kind, shared_cache=cache_dir,
+                             trusted=True).result()
+    problems = _run_problems(first) + [f"(second seed) {p}" for p in _run_problems(second)]
+    if problems:
+        raise SolutionRunError(f"{label}: the solution's run is not usable for grading: " + "; ".join(problems))
     try:
-        checks = checks_from_reference(run.records)
+        checks = checks_from_reference(first.records, second.records)
     except RuntimeError as err:
-        raise ReferenceError(f"{lab}/{source_path.name}: {err}") from err
-    errors = [f"cell '{c.get('id')}' raised {o.get('ename')}: {o.get('evalue')}"
-              for c in (run.notebook.cells if run.notebook else []) if c.cell_type == "code"
-              for o in c.get("outputs", []) if o.get("output_type") == "error"]
-    run.problems += errors
+        raise SolutionRunError(f"{label}: {err}") from err
     test_cells = [grade_id(c) for c in source.cells if is_test(c)]
     missing = [gid for gid in test_cells if not any(ch.cell == gid for ch in checks)]
-    if missing or run.problems:
-        raise ReferenceError(f"{lab}/{source_path.name}: the solution's run is not usable for grading: "
-                             + "; ".join(run.problems + [f"test cell '{m}' recorded no checks (add record(...) "
-                                                          "calls in its hidden tests)" for m in missing]))
+    guessable_only = [gid for gid in test_cells if gid not in missing
+                      and all(ch.guessable for ch in checks if ch.cell == gid)]
+    stray = sorted({ch.cell for ch in checks} - set(test_cells))
+    reasons = [f"test cell '{m}' recorded no checks (add record(...) calls in its hidden tests)" for m in missing]
+    reasons += [f"every check of test cell '{g}' has the same expected value under another seed, so a "
+                "student could type the values in: draw its inputs from the generator `g`" for g in guessable_only]
+    reasons += [f"cell '{s}' is not a test cell but recorded checks" for s in stray]
+    if reasons:
+        raise SolutionRunError(f"{label}: " + "; ".join(reasons))
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps([c.__dict__ for c in checks]))
     return checks

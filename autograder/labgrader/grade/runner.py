@@ -1,91 +1,256 @@
-"""Executes one notebook inside the sandbox (python -m labgrader.grade.runner IN OUT).
+"""The grader's runner: one process per notebook, on the host, driving a sandboxed kernel.
 
-Runs every code cell in order with a per-cell timeout and keeps going after errors, like
-nbgrader's autograde. Before each cell it appends a marker line to the records file so the
-grader knows which cell produced which record (used for the solution's run). Prints one
-JSON line with the run's status on stdout.
+    python -m labgrader.grade.runner JOB_DIR      (execute.py starts it; not for people)
+
+JOB_DIR (private to the grader, never visible to the kernel) holds job.json: the notebook to
+run, the sandbox kind and limits, the kernel's environment and the cgroup to join. The runner
+starts the kernel inside the sandbox (sandbox.py) and talks to it over Unix sockets in
+JOB_DIR/ipc, connected before any student code runs and never reconnected, so the kernel cannot
+redirect them. It runs every code cell in order with a per-cell timeout (interrupt, then kill),
+takes grading records (deeplabs.grading.RECORD_MIME) off the cell that is running, and writes
+JOB_DIR/result.json and JOB_DIR/executed.ipynb. Everything in them is the runner's own account:
+which cell ran, how it ended, which records it emitted. Values inside records are the kernel's
+and are judged, never believed, by the grader.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
+import stat
 import sys
 import time
+from pathlib import Path
+from queue import Empty
 
 import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
+import zmq
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpec
 
-MAX_OUTPUT_CHARS = 20_000      # per stream output kept in the notebook
-MAX_CELL_OUTPUT_BYTES = 2**22  # per cell, counted while it runs: a flood never reaches memory
+from deeplabs.grading import RECORD_MIME
+
+from . import confine, sandbox
+
+MAX_MESSAGE_BYTES = 16 * 2**20    # one message from the kernel; a larger one drops the channel
+MAX_CELL_OUTPUT_BYTES = 2**22     # outputs kept per cell (for the instructor's copy)
+MAX_OUTPUT_CHARS = 20_000         # per stream output kept
+MAX_RECORDS_BYTES = 64 * 2**20    # all records of one notebook
+ERROR_TYPE_CHARS = 60
 
 
-class BoundedClient(NotebookClient):
-    """nbclient that stops collecting a cell's output once it passed MAX_CELL_OUTPUT_BYTES."""
+class SandboxedKernelManager(KernelManager):
+    """A KernelManager whose kernel command is the sandbox around ipykernel."""
 
-    _seen: dict[int, int] = {}
+    def __init__(self, job: dict, job_dir: Path, **kwargs):
+        self.job, self.job_dir = job, job_dir
+        super().__init__(**kwargs)
+        self._kernel_spec = KernelSpec(argv=["sandboxed"], display_name="sandboxed", language="python",
+                                       interrupt_mode="message")  # signals do not cross bwrap
 
-    def output(self, outs, msg, display_id, cell_index):
-        size = len(json.dumps(msg.get("content", {})))
-        total = self._seen.get(cell_index, 0) + size
-        self._seen[cell_index] = total
-        if total > MAX_CELL_OUTPUT_BYTES:
-            if total - size <= MAX_CELL_OUTPUT_BYTES:
-                outs.append(nbformat.v4.new_output(
+    def format_kernel_cmd(self, extra_arguments=None):
+        job, ipc = self.job, self.job_dir / "ipc"
+        paths = job["paths"]
+        info = json.loads(Path(self.connection_file).read_text())
+        info["ip"] = paths["ipc"]
+        (ipc / "kernel.json").write_text(json.dumps(info))
+        kernel_conn = str(Path(paths["ipc"]).parent / "kernel.json")
+        limits = sandbox.Limits(**job["limits"])
+        rlimits = {"CPU": limits.cpu_s, "FSIZE": limits.file_mb * 2**20, "CORE": 0,
+                   "AS": max(limits.memory_mb * 2**20 * 4, 16 * 2**30),
+                   # per user, not per submission (kernels may share uid nobody): the pids cgroup
+                   # is the per-submission limit, this only a backstop
+                   "NPROC": max(4096, limits.max_procs * 4)}
+        argv = confine.confine_argv(sys.executable, join=job["join"], rlimits=rlimits,
+                                    uid=job.get("uid"), gid=job.get("uid"), new_session=True)
+        if job["kind"] == "bwrap":
+            shared = Path(job["shared_cache"]) if job.get("shared_cache") else None
+            argv += sandbox.bwrap_argv(ipc, limits, shared, job.get("cache_writable", False))
+        return argv + [sys.executable, "-m", "ipykernel_launcher", "-f", kernel_conn]
+
+
+def _wait_for_sockets(km: KernelManager, deadline: float) -> None:
+    """The kernel binds its sockets in ipc/; connect only to real sockets (no links)."""
+    prefix = km.ip
+    ports = [km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port]
+    while time.monotonic() < deadline:
+        if not km.is_alive():
+            raise KernelStartError("the kernel exited while starting")
+        try:
+            modes = [os.lstat(f"{prefix}-{port}").st_mode for port in ports]
+            if all(stat.S_ISSOCK(m) for m in modes):
+                return
+        except FileNotFoundError:
+            pass
+        time.sleep(0.05)
+    raise KernelStartError("the kernel did not start in time")
+
+
+class KernelStartError(RuntimeError):
+    pass
+
+
+def _error_type(content: dict) -> str:
+    name = str(content.get("ename", "Error"))
+    return "".join(ch for ch in name if ch.isalnum() or ch in "._")[:ERROR_TYPE_CHARS] or "Error"
+
+
+class CellRun:
+    """Collects one cell's outputs and records from iopub."""
+
+    def __init__(self):
+        self.outputs: list = []
+        self.records: list[dict] = []
+        self.bytes = 0
+        self.dropped = False
+        self.error_type: str | None = None
+
+    def add(self, msg: dict) -> None:
+        kind, content = msg["msg_type"], msg.get("content", {})
+        if kind == "display_data" and isinstance(content.get("data"), dict) and RECORD_MIME in content["data"]:
+            entry = content["data"][RECORD_MIME]
+            self.records.append(entry if isinstance(entry, dict) else {"malformed": True})
+            return
+        if kind == "error":
+            self.error_type = _error_type(content)
+        if kind == "clear_output":
+            self.outputs, self.bytes = [], 0
+            return
+        if kind not in ("stream", "display_data", "execute_result", "error"):
+            return
+        size = len(json.dumps(content, default=str))
+        if self.bytes + size > MAX_CELL_OUTPUT_BYTES:
+            if not self.dropped:
+                self.outputs.append(nbformat.v4.new_output(
                     "stream", name="stdout", text="\n… further output dropped by the grader (too much output) …\n"))
-            return None
-        return super().output(outs, msg, display_id, cell_index)
-
-
-def _truncate_outputs(cell) -> None:
-    for out in cell.get("outputs", []):
+            self.dropped = True
+            return
+        self.bytes += size
+        try:
+            out = nbformat.v4.output_from_msg(msg)
+        except Exception:  # the kernel built a message nbformat cannot hold: drop it
+            return
         if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
             out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n… output truncated by the grader …\n"
+        self.outputs.append(out)
 
 
-def run(notebook: str, out: str, cell_timeout: int) -> dict:
-    nb = nbformat.read(notebook, as_version=4)
-    records = os.environ.get("DEEPLABS_GRADER_RECORDS")
-    # interrupt_on_timeout: a cell that runs too long gets KeyboardInterrupt and the notebook
-    # goes on with the next cell (the kernel stays usable)
-    client = BoundedClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=True,
-                           interrupt_on_timeout=True, resources={"metadata": {"path": os.getcwd()}})
-    status, started = {"status": "ok", "problems": []}, time.monotonic()
-    with client.setup_kernel():
+def run_cell(km: KernelManager, kc, source: str, timeout: float, grace: float) -> tuple[str, CellRun]:
+    """Execute one cell. Outcome: ok | error | interrupted | killed | died | unreadable."""
+    run = CellRun()
+    msg_id = kc.execute(source, store_history=True, allow_stdin=False, stop_on_error=False)
+    deadline, interrupted, replied, idle = time.monotonic() + timeout, False, False, False
+    outcome = "ok"
+    last_alive = time.monotonic()
+    while not (replied and idle):
+        now = time.monotonic()
+        if now >= deadline:
+            if interrupted:
+                return "killed", run
+            km.interrupt_kernel()
+            interrupted, deadline = True, now + grace
+        if now - last_alive > 1.0:
+            last_alive = now
+            if not km.is_alive():
+                return "died", run
+        try:
+            msg = kc.get_iopub_msg(timeout=0.1)
+            if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                if msg["msg_type"] == "status" and msg["content"].get("execution_state") == "idle":
+                    idle = True
+                else:
+                    run.add(msg)
+        except Empty:
+            pass
+        try:
+            while True:
+                reply = kc.get_shell_msg(timeout=0)
+                if reply.get("parent_header", {}).get("msg_id") == msg_id:
+                    replied = True
+                    if reply["content"].get("status") == "error":
+                        outcome = "error"
+                        run.error_type = run.error_type or _error_type(reply["content"])
+        except Empty:
+            pass
+    if interrupted:
+        outcome = "interrupted"
+    return outcome, run
+
+
+def run_job(job_dir: Path) -> dict:
+    job = json.loads((job_dir / "job.json").read_text())
+    nb = nbformat.from_dict(job["notebook"])
+    limits = sandbox.Limits(**job["limits"])
+    result = {"status": "ok", "cells": [], "records": [], "problems": []}
+    started = time.monotonic()
+    km = SandboxedKernelManager(job, job_dir, transport="ipc", ip=str(job_dir / "ipc" / "kernel"),
+                                connection_file=str(job_dir / "connection.json"))
+    km.context.setsockopt(zmq.RECONNECT_IVL, -1)      # connected once, to the sockets checked below
+    km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    km.start_kernel(env=job["env"])
+    try:
+        _wait_for_sockets(km, time.monotonic() + 60)
+        kc = km.client()
+        kc.start_channels(hb=False)
+        try:
+            kc.wait_for_ready(timeout=120)
+        except RuntimeError as err:
+            raise KernelStartError(str(err)) from err
+        records_bytes, stopped = 0, None
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            if records:
-                with open(records, "a", encoding="utf-8") as fh:
-                    fh.write(json.dumps({"__cell__": cell.get("id"), "index": index}) + "\n")
+            info = {"index": index, "id": cell.get("id"), "grade_id": cell.metadata.get("nbgrader", {}).get("grade_id")}
+            if stopped:
+                info["outcome"] = "not run"
+                result["cells"].append(info)
+                continue
+            left = limits.notebook_timeout_s - (time.monotonic() - started)
             cell_started = time.monotonic()
             try:
-                client.execute_cell(cell, index)
-                if time.monotonic() - cell_started >= cell_timeout:
-                    status["problems"].append(f"cell {index} ({cell.get('id')}) ran longer than {cell_timeout} s "
-                                              "and was interrupted")
-            except CellTimeoutError:  # the interrupt did not stop it either
-                status["problems"].append(f"cell {index} ({cell.get('id')}) ran longer than {cell_timeout} s")
-                break
-            except DeadKernelError:
-                status["status"] = "kernel died"
-                status["problems"].append(f"the kernel died in cell {index} ({cell.get('id')})")
-                break
-            finally:
-                _truncate_outputs(cell)
-    status["seconds"] = round(time.monotonic() - started, 2)
-    nbformat.write(nb, out)
-    return status
+                outcome, run = run_cell(km, kc, cell.source, min(limits.cell_timeout_s, max(left, 1)),
+                                        limits.interrupt_grace_s)
+            except (zmq.ZMQError, ValueError, KeyError, TypeError, RecursionError) as err:
+                # the kernel sent something jupyter_client cannot read (it controls the messages)
+                outcome, run = "unreadable", CellRun()
+                result["problems"].append(f"cell {index}: the kernel sent a message the grader could not read "
+                                          f"({type(err).__name__})")
+            cell.outputs = run.outputs
+            cell.execution_count = index
+            info.update(outcome=outcome, error_type=run.error_type, seconds=round(time.monotonic() - cell_started, 2),
+                        timed_out=time.monotonic() - started >= limits.notebook_timeout_s)
+            result["cells"].append(info)
+            for entry in run.records:
+                size = len(json.dumps(entry))
+                records_bytes += size
+                if records_bytes > MAX_RECORDS_BYTES:
+                    result["problems"].append("too much recorded output; the rest was ignored")
+                    break
+                result["records"].append({"cell": info["grade_id"] or info["id"], "index": index, "entry": entry})
+            if outcome in ("killed", "died", "unreadable"):
+                stopped = outcome
+            elif time.monotonic() - started >= limits.notebook_timeout_s:
+                stopped = "notebook timeout"
+        if stopped:
+            result["status"] = stopped
+    finally:
+        try:
+            km.shutdown_kernel(now=True)
+        except Exception:
+            pass
+    result["seconds"] = round(time.monotonic() - started, 2)
+    nbformat.write(nb, job_dir / "executed.ipynb")
+    return result
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("notebook")
-    parser.add_argument("out")
-    parser.add_argument("--cell-timeout", type=int, default=300)
-    args = parser.parse_args(argv)
-    print(json.dumps(run(args.notebook, args.out, args.cell_timeout)), flush=True)
+    job_dir = Path((argv or sys.argv[1:])[0])
+    try:
+        result = run_job(job_dir)
+    except KernelStartError as err:
+        result = {"status": "start failed", "cells": [], "records": [], "problems": [str(err)]}
+    tmp = job_dir / "result.tmp"
+    tmp.write_text(json.dumps(result))
+    os.replace(tmp, job_dir / "result.json")
     return 0
 
 

@@ -1,0 +1,48 @@
+"""Student code that reaches for the grader: flagged, and the notebook scored 0 pending review.
+
+The kernel is hostile and Python has no isolation inside one interpreter, so the grader's real
+defences are elsewhere (records.py: only seed-dependent values earn points; feedback/notebook.py:
+nothing of the run is returned). This scan is the tripwire on top: a submission whose own cells
+name the grading machinery — the recorder, its environment variables or message type, tracing
+and IPython hooks that rewrite what later cells do — is scored 0 and flagged for an instructor,
+who can restore the points in formgrader after a look. It reads only the student's cells
+(answers and cells they added), never the course's own code. An obfuscated attack can slip past
+it; it then still has to produce values that depend on the secret seed.
+"""
+from __future__ import annotations
+
+import re
+
+from nbformat import NotebookNode
+
+from .assemble import is_answer
+
+# what honest lab code never needs (each with the reason it is on the list)
+TRIPWIRES = {
+    r"deeplabs\s*\.\s*grading|from\s+deeplabs\s+import\s+[^\n]*\bgrading\b|\bgrading\s*\.\s*record\b": "the grader's recorder",
+    r"DEEPLABS_GRADER": "the grader's environment",
+    r"vnd\.deeplabs": "the grader's record messages",
+    r"\bsettrace\b|\bsetprofile\b|\bsys\.monitoring\b": "tracing hooks",
+    r"\b(pre|post)_run_cell\b|input_transformers|ast_transformers|register_magic": "IPython execution hooks",
+    r"builtins\s*\.\s*__import__|__builtins__\s*\[\s*['\"]__import__": "the import machinery",
+    r"\batexit\b": "exit hooks",
+    r"/proc/\s*(\d+|self|\{|[\"']\s*\+)": "other processes' files",
+}
+_COMPILED = [(re.compile(pattern), why) for pattern, why in TRIPWIRES.items()]
+
+
+def student_cells(assembled: NotebookNode) -> list[NotebookNode]:
+    """Cells whose source is the student's: answer cells and the cells they added."""
+    return [c for c in assembled.cells if c.cell_type == "code"
+            and (is_answer(c) or str(c.get("id", "")).startswith("student-extra-"))]
+
+
+def tripwires(assembled: NotebookNode) -> list[str]:
+    """One line per reason found, naming the cell (never quoting grading code)."""
+    found = []
+    for cell in student_cells(assembled):
+        where = cell.metadata.get("nbgrader", {}).get("grade_id") or "a cell you added"
+        for pattern, why in _COMPILED:
+            if pattern.search(cell.source):
+                found.append(f"{where} uses {why}")
+    return list(dict.fromkeys(found))
