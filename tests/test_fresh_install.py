@@ -2,9 +2,10 @@
 
 The environment starts with what Colab preinstalls (torch, ipykernel) and nothing of ours. Each
 notebook is the released lab with the solution's answers typed in; its own install cell, pointed
-at a copy of this checkout instead of GitHub, installs deeplabs and the lab's extras. The notebook
-then runs top to bottom in fast mode in a scratch folder, with the model and dataset hubs switched
-off: no instructor package, no repository path, no download from a hub.
+at the published student tree (`labgrader publish`, what students get) instead of GitHub, installs
+deeplabs and the lab's extras. The notebook then runs top to bottom in fast mode in a scratch
+folder, with the model and dataset hubs switched off: no instructor package, no repository path,
+no download from a hub.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ import torch
 from nbclient import NotebookClient
 
 from labgrader.release import templates
+from labgrader.release.publish import publish
 from tests.sample_class import perfect_notebook, visible_points
 
 REPO = Path(__file__).resolve().parents[1]
@@ -28,21 +30,17 @@ GITHUB = "git+{repository}@{branch}"
 
 
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    """A new venv with Colab's preinstalled torch and ipykernel, a kernelspec for it, a source copy."""
+def fresh(course, tmp_path_factory):
+    """A new venv with Colab's preinstalled torch and ipykernel, a kernelspec for it, the student tree."""
     root = tmp_path_factory.mktemp("fresh")
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     torch_pin = os.environ.get("DEEPLABS_TEST_TORCH", f"torch=={torch.__version__.split('+')[0]}")
     subprocess.run([str(python), "-m", "pip", "install", "-q", torch_pin, "ipykernel"], check=True)
-    # the checkout's tracked files (uncommitted edits included): what a clone from GitHub would hold
-    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout
-    source = root / "deeplabs-src"
-    for name in filter(None, files.decode().split("\0")):
-        if (REPO / name).is_file():
-            (source / name).parent.mkdir(parents=True, exist_ok=True)
-            (source / name).write_bytes((REPO / name).read_bytes())
+    # the published student tree (this checkout's labs/ and package, uncommitted edits included):
+    # what a clone of the student repository holds, and nothing of solutions/ or the grader
+    source = publish(course, root / "deeplabs-student")
     kernel = root / "jupyter" / "kernels" / "fresh"
     kernel.mkdir(parents=True)
     (kernel / "kernel.json").write_text(json.dumps({
@@ -52,12 +50,12 @@ def fresh(tmp_path_factory):
 
 
 def student_notebook(relpath: Path, source: Path):
-    """The released lab, answers filled in, installing from the local copy instead of GitHub."""
+    """The released lab, answers filled in, installing from the local student tree instead of GitHub."""
     settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["labgrader"]
-    remote = GITHUB.format(repository=settings["repository"], branch=settings.get("branch", "main"))
+    remote = GITHUB.format(repository=settings["student_repository"], branch=settings.get("student_branch", "main"))
     nb = perfect_notebook(REPO, relpath)
     install = next(c for c in nb.cells if c.get("id") == templates.INSTALL_ID)
-    assert remote in install.source, "the install cell should install from the configured repository"
+    assert remote in install.source, "the install cell should install from the student repository"
     install.source = install.source.replace(remote, f"file://{source}")
     return nb
 

@@ -1,6 +1,7 @@
 """labgrader — the instructor's command line, one verb per step of the workflow.
 
     labgrader release [LAB ...] [--check]        solutions/ -> labs/ (or verify labs/ is current)
+    labgrader publish OUT | --check [OUT]        the student repository (labs/, deeplabs, no solutions)
     labgrader check NOTEBOOK                     a student's self-check table (fast mode)
     labgrader collect SOURCE --out DIR           Canvas zip / folder / Colab downloads -> DIR
     labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel; --dask)
@@ -46,6 +47,32 @@ def cmd_release(args) -> int:
         for path in release(course, labs):
             print(f"✓ released {path.relative_to(course.repo)}")
     except ReleaseError as err:
+        print(f"✗ {err}")
+        return 1
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from .release.publish import PublishError, check, publish
+
+    course = load_course(args.workspace)
+    out = Path(args.out) if args.out else None
+    if args.check:
+        problems = check(course, out)
+        for p in problems:
+            print(f"✗ {p}")
+        where = out or "a fresh build"
+        if problems:
+            print(f"{where} is not safe to hand out to students.")
+            return 1
+        print(f"✓ {where}: only student paths, no solution or hidden-test line, labs/ as released, "
+              "a pyproject that builds deeplabs alone")
+        return 0
+    if out is None:
+        raise SystemExit("labgrader publish: give the folder to write (OUT), or --check")
+    try:
+        print(f"✓ published the student repository to {publish(course, out)}")
+    except PublishError as err:
         print(f"✗ {err}")
         return 1
     return 0
@@ -130,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("labs", nargs="*")
     p.add_argument("--check", action="store_true", help="fail if labs/ differs from a fresh release")
     p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("publish", help="write the student repository (no solutions, no grader)")
+    p.add_argument("out", nargs="?", metavar="OUT", help="folder to write (empty, or a previous publish)")
+    p.add_argument("--check", action="store_true", help="prove OUT (default: a fresh build) is safe to hand out")
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("check", help="run a notebook in fast mode and print its self-check table")
     p.add_argument("notebook")

@@ -25,11 +25,14 @@ class ReleaseError(RuntimeError):
 
 
 def _render_release_cells(nb_path: Path, course: Course, lab: str) -> None:
-    """The Colab badge and install cell from the configured repository; the closing self-check."""
+    """The Colab badge and install cell from the student repository; the closing self-check."""
     settings = course.settings()
-    repository, branch = settings["repository"], settings.get("branch", "main")
+    try:
+        repository, branch = templates.student_remote(settings)
+    except ValueError as err:
+        raise ReleaseError(str(err)) from None
     nb = nbformat.read(nb_path, as_version=4)
-    relpath = f"labs/{lab}/{nb_path.name}"
+    relpath = f"labs/{lab}/{nb_path.name}"  # the same path in the published student repository
     for cell in nb.cells:
         if cell.get("id") == templates.BADGE_ID:
             cell.source = templates.badge_source(repository, branch, relpath)

@@ -1,4 +1,4 @@
-"""The cells release writes into every lab: the two it opens with (built from the one configured
+"""The cells release writes into every lab: the two it opens with (built from the configured student
 repository URL) and the self-check it closes with (built from the lab's own check cells)."""
 from __future__ import annotations
 
@@ -7,6 +7,19 @@ import ast
 BADGE_ID, INSTALL_ID = "colab-badge", "install"
 SELF_CHECK_INTRO_ID, SELF_CHECK_ID = "self-check-intro", "self-check"
 COLAB = "https://colab.research.google.com"
+
+
+def student_remote(settings: dict) -> tuple[str, str]:
+    """(repository, branch) students install from: [tool.labgrader] student_repository and
+    student_branch. Never the course repository itself: that one holds solutions/."""
+    repository = settings.get("student_repository")
+    if not repository:
+        raise ValueError("set [tool.labgrader] student_repository in pyproject.toml: the repository "
+                         "`labgrader publish` writes, where the badge and install cell send students")
+    if github_path(repository) == github_path(settings.get("repository", "")):
+        raise ValueError("[tool.labgrader] student_repository must not be the course repository "
+                         "(it holds solutions/ and hidden tests)")
+    return repository, settings.get("student_branch", "main")
 
 
 def github_path(repository: str) -> str:

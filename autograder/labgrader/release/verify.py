@@ -15,18 +15,38 @@ MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN T
            "BEGIN MARK SCHEME", "END MARK SCHEME")
 
 
-def _solution_lines(source_nb) -> set[str]:
-    """Distinctive lines found only between solution markers in the source notebook."""
+def _marked_lines(source_nb, begin: str, end: str) -> set[str]:
+    """Distinctive lines found only between the `begin` and `end` markers in the source notebook."""
     inside_lines, outside_lines, inside = set(), set(), False
     for cell in source_nb.cells:
         for line in cell.source.splitlines():
-            if "BEGIN SOLUTION" in line:
+            if begin in line:
                 inside = True
-            elif "END SOLUTION" in line:
+            elif end in line:
                 inside = False
             elif len(line.strip()) >= 12 and not line.strip().startswith("#"):
                 (inside_lines if inside else outside_lines).add(line.strip())
     return inside_lines - outside_lines
+
+
+def _solution_lines(source_nb) -> set[str]:
+    return _marked_lines(source_nb, "BEGIN SOLUTION", "END SOLUTION")
+
+
+def _hidden_test_lines(source_nb) -> set[str]:
+    return _marked_lines(source_nb, "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+
+
+def _public_lines(source_nb) -> set[str]:
+    """Stripped lines outside every marked region: what release hands out anyway."""
+    public, inside = set(), False
+    for cell in source_nb.cells:
+        for line in cell.source.splitlines():
+            if any(m in line for m in MARKERS):
+                inside = "BEGIN" in line
+            elif not inside:
+                public.add(line.strip())
+    return public
 
 
 def verify_notebook(course: Course, lab: str, released: Path) -> list[str]:
@@ -55,13 +75,19 @@ def verify_notebook(course: Course, lab: str, released: Path) -> list[str]:
             leaked = [ln for ln in text.splitlines() if ln.strip() in secret_lines]
             if leaked:
                 problems.append(f"{where}: contains solution code: {leaked[0].strip()!r}")
-    repo = course.settings()["repository"]
+    try:
+        repo = templates.student_remote(course.settings())[0]
+    except ValueError as err:
+        return problems + [f"{name}: {err}"]
     badge = next((c for c in nb.cells if c.get("id") == templates.BADGE_ID), None)
-    if badge is None or templates.github_path(repo) not in badge.source:
-        problems.append(f"{name}: the Open-in-Colab badge cell (id '{templates.BADGE_ID}') is missing")
+    if badge is None or f"/github/{templates.github_path(repo)}/" not in badge.source:
+        problems.append(f"{name}: the Open-in-Colab badge cell (id '{templates.BADGE_ID}') is missing "
+                        f"or does not open the student repository {repo}")
     first_code = next((c for c in nb.cells if c.cell_type == "code"), None)
     if first_code is None or first_code.get("id") != templates.INSTALL_ID or "%pip install" not in first_code.source:
         problems.append(f"{name}: the first code cell must be the install cell (id '{templates.INSTALL_ID}')")
+    elif f"git+{repo}@" not in first_code.source:
+        problems.append(f"{name}: the install cell must install from the student repository {repo}")
     tests = [grade_id(c) for c in nb.cells if is_test(c)]
     last_code = next((c for c in reversed(nb.cells) if c.cell_type == "code"), None)
     if tests and (last_code is None or last_code.get("id") != templates.SELF_CHECK_ID
