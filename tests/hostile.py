@@ -214,6 +214,18 @@ import os
 print("SEED", os.environ.get("DEEPLABS_GRADER_SEED"), open("/proc/1/cmdline").read())
 raise ValueError("seed " + str(os.environ.get("DEEPLABS_GRADER_SEED")))
 """
+IMPORT_GRADER_LIBS = """
+usable = []
+for name, attr in (("labgrader", "grade"), ("nbgrader", "api"), ("peft", "LoraConfig"), ("diffusers", "DDPMScheduler"),
+                   ("torchattacks", "PGD"), ("pytest", "fixture")):
+    try:
+        module = __import__(name)
+        getattr(module, attr)
+        usable.append(name)
+    except Exception:
+        pass
+print("GRADER-LIBS:", usable or "none")
+"""
 LEAK_SYMLINKS = """
 import os, deeplabs
 repo = os.path.dirname(os.path.dirname(os.path.dirname(deeplabs.__file__)))
@@ -297,6 +309,7 @@ def _issue13_attacks() -> dict[str, tuple[str, str, str]]:
         "leak-exception": (LEAK_EXCEPTION, "leak", "exceptions carrying hidden test text"),
         "leak-seed": (LEAK_SEED, "leak", "prints and raises the secret seed"),
         "leak-symlinks": (LEAK_SYMLINKS, "leak", "symlinks to solutions where the host might read"),
+        "import-grader-libs": (IMPORT_GRADER_LIBS, "leak", "imports the grader's and the parity libraries"),
         "break-fake-tensor": (BREAK_FAKE_TENSOR, "break-batch", "returns the grader's tensor encoding"),
         "break-huge-int": (BREAK_HUGE_INT, "break-batch", "returns 10**400 and ragged lists"),
         "break-deep-list": (BREAK_DEEP_LIST, "break-batch", "returns a 700-deep list"),

@@ -142,6 +142,7 @@ def test_nothing_reached_gradebook_seed_solutions_or_network(graded, course):
         assert "WROTE" not in printed("write-gradebook")
         assert re.search(r"SEED \d+ ", printed("leak-seed"))  # the kernel has it; it never leaves the run
         assert "DEEPLABS_GRADER_SEED" not in printed("leak-seed")  # not on the sandbox's command line
+        assert "GRADER-LIBS: none" in printed("import-grader-libs")  # a student's environment, no more
     with sqlite3.connect(course.gradebook) as db:
         assert db.execute("SELECT COUNT(*) FROM grade WHERE manual_score = 999").fetchone()[0] == 0
 

@@ -32,10 +32,10 @@ from ..feedback.notebook import feedback_notebook
 from . import sandbox
 from .assemble import (SubmissionError, StudentFiles, assemble, find_submissions, overlap, parse_submission,
                        printable_name, read_source, read_submission_bytes)
-from .execute import GraderError, execute
+from .execute import GraderError, execute, sweep_stale_jobs
 from .gradebook import write
 from .reference import environment_hash, grading_seed, notebook_hash, reference_checks, shared_cache
-from .integrity import tripwires
+from .integrity import library_calls, tripwires
 from .score import NotebookScore, flag_for_review, score_notebook, zero_score
 
 
@@ -191,6 +191,9 @@ def _outcome(job: Job, future: Future, source, checks) -> tuple[NotebookScore, o
     reasons = tripwires(assembled.notebook)
     if reasons:
         flag_for_review(score, reasons)
+    for call in library_calls(assembled.notebook, source):
+        score.flags.append(call)
+        score.notes.append(f"for an instructor's review: {call}")
     return score, run
 
 
@@ -208,6 +211,7 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
     course.workspace.mkdir(parents=True, exist_ok=True)
     course.workspace.chmod(0o700)  # the seed, references and grades are for the grader only
     seed = grading_seed(course)
+    sweep_stale_jobs()
     source_paths = {p.stem: p for p in sorted((course.solutions / lab).glob("*.ipynb"))
                     if not notebooks or p.stem in notebooks}
     unknown = set(notebooks or []) - set(source_paths)

@@ -29,7 +29,7 @@ EXIT_CONFINE = 125
 
 
 def confine_argv(python, join=(), rlimits=None, uid=None, gid=None, new_session=True,
-                 argv=(), join_optional=False):
+                 argv=(), join_optional=False, die_with_parent=False):
     """The command line that runs `argv` confined: [python, -I, -S, confine.py, options..., --, *argv].
 
     rlimits: {"CPU": 3600, "FSIZE": (soft, hard), "nofile": "unlimited", ...} (names with or
@@ -39,6 +39,8 @@ def confine_argv(python, join=(), rlimits=None, uid=None, gid=None, new_session=
     out = [str(python), "-I", "-S", CONFINE_PATH]
     if new_session:
         out.append("--new-session")
+    if die_with_parent:
+        out.append("--die-with-parent")
     for path in join:
         out += ["--join", str(path)]
     if join_optional:
@@ -95,6 +97,7 @@ def _parse(args):
     parser.add_argument("--uid", type=int)
     parser.add_argument("--gid", type=int)
     parser.add_argument("--new-session", action="store_true")
+    parser.add_argument("--die-with-parent", action="store_true")
     opts = parser.parse_args(options)
     if (opts.uid is None) != (opts.gid is None):
         _die("--uid and --gid go together")
@@ -168,6 +171,19 @@ def _drop(uid, gid):
             _die("privilege drop did not take: setuid(0) still works")
 
 
+def _die_with_parent():
+    """SIGKILL when the parent (the grader's runner) goes, even after a kill -9 of the grader.
+    Set after the uid drop: a change of credentials clears it."""
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+        _die("cannot set the parent-death signal")
+    if os.getppid() == 1:  # the parent is already gone
+        _die("the parent exited before the command started")
+
+
 def main(args=None):
     opts, command = _parse(sys.argv[1:] if args is None else args)
     if opts.new_session:
@@ -180,6 +196,8 @@ def main(args=None):
     _rlimits(opts.rlimit)
     if opts.uid is not None:
         _drop(opts.uid, opts.gid)
+    if opts.die_with_parent:
+        _die_with_parent()
     sys.stdout.flush()
     sys.stderr.flush()
     try:

@@ -24,6 +24,7 @@ from deeplabs.grading import ACTIVE_ENV, SEED_ENV
 from . import cgroups, sandbox
 
 RUNNER = [sys.executable, "-m", "labgrader.grade.runner"]
+JOB_PREFIX = "labgrader-run-"
 MAX_RESULT_BYTES = 96 * 2**20
 MAX_EXECUTED_BYTES = 64 * 2**20
 
@@ -82,7 +83,7 @@ def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, thre
 
     Raises GraderError when the run could not happen for reasons of the grader's own.
     """
-    job_dir = Path(tempfile.mkdtemp(prefix="labgrader-run-"))  # 0700: the kernel never sees it
+    job_dir = Path(tempfile.mkdtemp(prefix=f"{JOB_PREFIX}{os.getpid()}-"))  # 0700: the kernel never sees it
     cores = limits.cpu_cores or float(threads)
     group = cgroups.Cgroup.create(cgroups.CgroupLimits(memory_bytes=limits.memory_mb * 2**20,
                                                        max_procs=limits.max_procs, cpu_cores=cores))
@@ -93,7 +94,7 @@ def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, thre
         if kind != "bwrap":
             (scratch / "home").mkdir(parents=True)
             (scratch / "tmp").mkdir()
-            if sandbox.drop_to_nobody():
+            if sandbox.nobody_can_run_python():
                 uid = sandbox.NOBODY
                 for path in (ipc, scratch, scratch / "home", scratch / "tmp"):
                     os.chown(path, uid, uid)
@@ -133,6 +134,24 @@ def execute(nb: NotebookNode, seed: int, limits: sandbox.Limits, kind: str, thre
     finally:
         group.remove()
         shutil.rmtree(job_dir, ignore_errors=True)
+
+
+def sweep_stale_jobs() -> list[Path]:
+    """Job folders of graders that are gone (e.g. after kill -9): they may hold hidden tests."""
+    removed = []
+    for path in Path(tempfile.gettempdir()).glob(f"{JOB_PREFIX}*-*"):
+        try:
+            pid = int(path.name[len(JOB_PREFIX):].split("-", 1)[0])
+            os.kill(pid, 0)
+            continue  # that grader is still running
+        except ProcessLookupError:
+            pass
+        except (ValueError, PermissionError):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    cgroups.sweep_stale()
+    return removed
 
 
 def sandbox_layer(kind: str, uid: int | None) -> str:

@@ -46,3 +46,21 @@ def tripwires(assembled: NotebookNode) -> list[str]:
             if pattern.search(cell.source):
                 found.append(f"{where} uses {why}")
     return list(dict.fromkeys(found))
+
+
+def library_calls(assembled: NotebookNode, source: NotebookNode) -> list[str]:
+    """Answer cells that call what the exercise asks the student to write.
+
+    The source notebook lists it per answer cell: metadata {"labgrader": {"library": ["torch.softmax",
+    ...]}}. Such a call earns the points of a correct answer, so it is flagged for an instructor
+    (never zeroed by the grader: calling a library can be a fair reading of an exercise)."""
+    listed = {c.metadata.get("nbgrader", {}).get("grade_id"): c.metadata.get("labgrader", {}).get("library", [])
+              for c in source.cells if is_answer(c)}
+    code = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in assembled.cells if is_answer(c)}
+    extra = "\n".join(c.source for c in student_cells(assembled) if not is_answer(c))
+    found = []
+    for gid, names in listed.items():
+        for name in names:
+            if name in code.get(gid, "") or name in extra:
+                found.append(f"{gid} calls {name}, which the exercise asks you to write yourself")
+    return found

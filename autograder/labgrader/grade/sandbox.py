@@ -128,6 +128,14 @@ def kernel_paths(kind: str, ipc_dir: Path, scratch: Path) -> dict[str, str]:
     return {"ipc": str(ipc_dir / "kernel"), "cwd": str(scratch), "home": str(scratch / "home"), "tmp": str(scratch / "tmp")}
 
 
-def drop_to_nobody() -> bool:
-    """Without bwrap, a root grader runs kernels as nobody (cannot read the 0700 workspace)."""
-    return os.geteuid() == 0
+@lru_cache(maxsize=None)
+def nobody_can_run_python() -> bool:
+    """Without bwrap, a root grader runs kernels as nobody (who cannot read the 0700 workspace),
+    when nobody can reach the interpreter and the helpers (not under a 0700 /root, say)."""
+    if os.geteuid() != 0:
+        return False
+    for root in python_roots():
+        for folder in (root, *root.parents):
+            if not os.stat(folder).st_mode & 0o001:
+                return False
+    return True
