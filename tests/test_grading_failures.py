@@ -75,7 +75,7 @@ def test_a_gradebook_that_refuses_a_write_stops_the_batch_with_nothing_half_writ
     for student in ("new-ada", "new-bob"):
         assert not (course.workspace / "autograded" / student).exists()
         assert not list((course.workspace / "runs").glob(f"{student}/**/*.ipynb"))
-    assert not list(course.workspace.glob("autograded/**/.*.tmp"))
+    assert not list(course.workspace.glob(".staging/*"))
     code = cli(["--workspace", str(course.workspace), "grade", LAB, "--submissions", str(two_students),
                 "--notebook", NB])
     assert code == 2

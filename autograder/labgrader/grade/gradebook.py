@@ -27,11 +27,12 @@ class GradebookError(RuntimeError):
     """The gradebook did not take a write: grading stops; nothing of that submission was kept."""
 
 
-def _staged(notebook: NotebookNode | None, target: Path) -> Path | None:
+def _staged(notebook: NotebookNode | None, staging: Path, name: str) -> Path | None:
+    """Write to the workspace's staging folder: nothing appears under autograded/ until renamed."""
     if notebook is None:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    staging.mkdir(parents=True, exist_ok=True)
+    tmp = staging / f"{name}.{os.getpid()}.ipynb"
     nbformat.write(notebook, tmp)
     return tmp
 
@@ -44,7 +45,9 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
                course.workspace / "runs" / score.student / lab / f"{score.notebook}.ipynb"]
     staged = []
     try:
-        staged = [_staged(feedback, targets[0]), _staged(run, targets[1])]
+        staging = course.workspace / ".staging"
+        tag = f"{score.student}.{lab}.{score.notebook}"
+        staged = [_staged(feedback, staging, f"autograded.{tag}"), _staged(run, staging, f"run.{tag}")]
         with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
             # nbgrader's add_submission trips a harmless SQLAlchemy autoflush warning
             warnings.simplefilter("ignore")
@@ -73,6 +76,7 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
                              f"{type(err).__name__}: {err}"[:600]) from err
     for tmp, target in zip(staged, targets):
         if tmp is not None:
+            target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp, target)
 
 

@@ -195,11 +195,15 @@ def run_job(job_dir: Path) -> dict:
     started = time.monotonic()
     km = SandboxedKernelManager(job, job_dir, transport="ipc", ip=str(job_dir / "ipc" / "kernel"),
                                 connection_file=str(job_dir / "connection.json"))
-    km.context.setsockopt(zmq.RECONNECT_IVL, -1)      # connected once, to the sockets checked below
     km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
     km.start_kernel(env=job["env"])
     try:
         _wait_for_sockets(km, time.monotonic() + 60)
+        # connected once, to the sockets just checked, before any student code runs; never
+        # reconnected, so a kernel that swaps a socket for a link cannot redirect the runner
+        km.context.setsockopt(zmq.RECONNECT_IVL, -1)
+        km._close_control_socket()
+        km._connect_control_socket()
         kc = km.client()
         kc.start_channels(hb=False)
         try:
