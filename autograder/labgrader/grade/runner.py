@@ -146,8 +146,13 @@ def run_cell(km: KernelManager, kc, source: str, timeout: float, grace: float) -
         now = time.monotonic()
         if now >= deadline:
             if interrupted:
+                _kill(km)
                 return "killed", run
-            km.interrupt_kernel()
+            try:
+                km.interrupt_kernel()
+            except zmq.ZMQError:  # the control socket does not take it: the kernel is gone or stuck
+                _kill(km)
+                return "killed", run
             interrupted, deadline = True, now + grace
         if now - last_alive > 1.0:
             last_alive = now
@@ -185,6 +190,21 @@ def _die_with_grader() -> None:
     ctypes.CDLL(None).prctl(1, int(signal.SIGKILL), 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
+def _kill(km: KernelManager) -> None:
+    """Stop the kernel without talking to it (it may be dead, or deaf on purpose)."""
+    process = getattr(km.provisioner, "process", None) if km.provisioner else None
+    try:
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(10)
+    except Exception:
+        pass
+    try:
+        km.cleanup_resources()
+    except Exception:
+        pass
+
+
 def run_job(job_dir: Path) -> dict:
     _die_with_grader()
     job = json.loads((job_dir / "job.json").read_text())
@@ -196,6 +216,8 @@ def run_job(job_dir: Path) -> dict:
     km = SandboxedKernelManager(job, job_dir, transport="ipc", ip=str(job_dir / "ipc" / "kernel"),
                                 connection_file=str(job_dir / "connection.json"))
     km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    km.context.setsockopt(zmq.SNDTIMEO, 2000)  # a dead kernel must not block a send forever
+    km.context.setsockopt(zmq.LINGER, 0)
     km.start_kernel(env=job["env"])
     try:
         _wait_for_sockets(km, time.monotonic() + 60)
@@ -248,10 +270,7 @@ def run_job(job_dir: Path) -> dict:
         if stopped:
             result["status"] = stopped
     finally:
-        try:
-            km.shutdown_kernel(now=True)
-        except Exception:
-            pass
+        _kill(km)
     result["seconds"] = round(time.monotonic() - started, 2)
     nbformat.write(nb, job_dir / "executed.ipynb")
     return result
