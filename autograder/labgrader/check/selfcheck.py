@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def self_check(path: Path, timeout: int = 600) -> list[ExerciseResult]:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(tmp) / "kernel"))
         client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
                                 resources={"metadata": {"path": str(path.parent)}})
-        with client.setup_kernel(env=env, cwd=str(path.parent)):
+        # the kernel's own stderr is its log (start-up notes, "parent exited" at shutdown), not
+        # the notebook's: cell output comes over the kernel's messages
+        with client.setup_kernel(env=env, cwd=str(path.parent), stderr=subprocess.DEVNULL):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type == "code":
                     client.execute_cell(cell, index)
