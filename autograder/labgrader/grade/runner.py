@@ -216,6 +216,7 @@ def run_job(job_dir: Path) -> dict:
     km = SandboxedKernelManager(job, job_dir, transport="ipc", ip=str(job_dir / "ipc" / "kernel"),
                                 connection_file=str(job_dir / "connection.json"))
     km.context.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+    km.context.setsockopt(zmq.RCVHWM, 64)      # at most 64 × 16 MB queued from the kernel
     km.context.setsockopt(zmq.SNDTIMEO, 2000)  # a dead kernel must not block a send forever
     km.context.setsockopt(zmq.LINGER, 0)
     km.start_kernel(env=job["env"])

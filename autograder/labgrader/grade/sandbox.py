@@ -109,14 +109,16 @@ def bwrap_argv(ipc_dir: Path, limits: Limits, shared_cache: Path | None, cache_w
     for system in ("/usr", "/bin", "/lib", "/lib64", "/etc"):
         if Path(system).exists():
             argv += ["--ro-bind", system, system]
+    # the scratch tmpfs first: a later bind under /tmp (a checkout, a workspace) then shows
+    # through it instead of being hidden by it
+    argv += ["--size", scratch, "--tmpfs", "/tmp", "--size", scratch, "--tmpfs", "/sub", "--dir", "/sub/home"]
     for root in python_roots():
         argv += ["--ro-bind", str(root), str(root)]
     for hidden in hidden_package_dirs():
         argv += ["--tmpfs", str(hidden)]
     if shared_cache is not None:
         argv += ["--bind" if cache_writable else "--ro-bind", str(shared_cache), str(shared_cache)]
-    argv += ["--size", scratch, "--tmpfs", "/tmp", "--size", scratch, "--tmpfs", "/sub", "--dir", "/sub/home",
-             "--bind", str(ipc_dir), "/ipc", "--chdir", "/sub",
+    argv += ["--bind", str(ipc_dir), "/ipc", "--chdir", "/sub",
              "--unsetenv", "JPY_PARENT_PID"]  # a host pid means nothing in the kernel's namespace
     return argv
 
