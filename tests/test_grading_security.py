@@ -19,13 +19,14 @@ from labgrader.grade.assemble import HIDDEN
 from labgrader.grade.batch import grade_lab
 from labgrader.grade.gradebook import read_scores
 from labgrader.release.verify import _solution_lines
-from tests import hostile
+from tests import hostile, hostile_blind
 from tests.sample_class import answers_of
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"
 LIMITS = sandbox.Limits(cell_timeout_s=20, interrupt_grace_s=5, notebook_timeout_s=150, memory_mb=2048,
                         max_procs=128, file_mb=64, scratch_mb=256)
 ISSUE13 = hostile._issue13_attacks()
+BLIND = list(hostile_blind.BLIND_ATTACKS)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +64,7 @@ def test_there_are_enough_attacks_and_all_were_graded(graded):
     assert not graded["report"].not_graded, [(s.student, s.error) for s in graded["report"].not_graded]
 
 
-@pytest.mark.parametrize("student", list(hostile._code_attacks()) + list(ISSUE13))
+@pytest.mark.parametrize("student", list(hostile._code_attacks()) + list(ISSUE13) + BLIND)
 def test_code_attacks_win_nothing(graded, student):
     score = graded["by"][student]
     assert score.score == 0, f"{student} ({graded['attacks'][student]}) won {score.score} points: {score.notes}"
@@ -139,6 +140,12 @@ def test_feedback_shows_only_the_graders_words(graded, course):
     assert "Grader: 16 / 16" not in shown_to_student(course, "fake-html")
     verdict_lines = [ln for ln in shown_to_student(course, "fake-verdict-exception").splitlines() if "flatten/4d" in ln]
     assert verdict_lines and all("\u2713" not in ln for ln in verdict_lines), verdict_lines
+
+
+@pytest.mark.parametrize("student", list(ISSUE13) + BLIND)
+def test_a_zero_shows_no_tick_and_no_forged_verdict(graded, course, student):
+    shown = shown_to_student(course, student)
+    assert "\u2713" not in shown and "16/16" not in shown and "16 / 16" not in shown, shown[:1500]
 
 
 def test_nothing_reached_gradebook_seed_solutions_or_network(graded, course):

@@ -1,8 +1,9 @@
 """Write one HTML page per student and notebook: workspace/feedback/<student>/<lab>/.
 
-The autograded notebooks labgrader writes have their hidden tests stripped and the
-grader's verdict (✓/✗ per check, with the reason) as the first output of each test cell,
-so nbgrader's feedback shows students what was checked without revealing how.
+The autograded notebooks labgrader writes are the student's feedback notebooks
+(feedback/notebook.py): the released lab with the student's own cells and the grader's verdict
+(✓/✗ per check, with the reason) as the only output of each test cell, so nbgrader's feedback
+shows students what was checked without revealing how, and nothing the grading run printed.
 """
 from __future__ import annotations
 

@@ -28,10 +28,12 @@ from functools import lru_cache
 from pathlib import Path
 
 NOBODY = 65534
-# Packages the grader has and students do not: hidden from the kernel so grading sees what a
-# student's environment has (the course package and its lab extras), nothing more.
-HIDDEN_PACKAGES = ("labgrader", "nbgrader", "peft", "diffusers", "torchattacks", "playwright",
-                   "xdist", "pytest", "_pytest", "distributed", "dask", "nbval")
+# Packages the grader has and students do not: hidden from the kernel (an empty tmpfs over each)
+# so grading sees what a student's environment has. Not hidden: packages that a lab's libraries
+# probe with find_spec (transformers and sentence-transformers probe peft; datasets probes dask),
+# since an emptied folder still looks installed to a probe and the import after it then fails.
+HIDDEN_PACKAGES = ("labgrader", "nbgrader", "diffusers", "torchattacks", "playwright", "xdist", "pytest",
+                   "_pytest", "nbval")
 
 
 @dataclass(frozen=True)

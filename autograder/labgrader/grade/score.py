@@ -54,6 +54,8 @@ def flag_for_review(score: NotebookScore, reasons: list[str]) -> NotebookScore:
     """Zero every cell of a submission that reaches for the grader, and say why."""
     for cell in score.cells:
         cell.points = 0.0
+        for verdict in cell.verdicts:
+            verdict.passed, verdict.message = False, "not credited: pending an instructor's review"
     score.flags = reasons
     score.notes.insert(0, "scored 0 pending an instructor's review: the submission's code touches the grading "
                           "machinery (" + "; ".join(reasons) + ")")
