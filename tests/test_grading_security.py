@@ -55,7 +55,7 @@ def secrets_of(source, course, with_solution: bool) -> list[str]:
     lines = {ln for ln in hidden if len(ln) >= 24 and "HIDDEN TESTS" not in ln}
     if with_solution:
         lines |= {ln for ln in _solution_lines(source) if len(ln) >= 24}
-    return sorted(lines) + [(course.workspace / "secret_seed").read_text().strip(), "BEGIN SOLUTION", "BEGIN HIDDEN"]
+    return sorted(lines) + [(course.workspace / "secret_seed").read_text().strip()]
 
 
 def test_there_are_enough_attacks_and_all_were_graded(graded):
@@ -111,6 +111,9 @@ def test_no_feedback_holds_a_solution_line_a_hidden_test_or_the_seed(graded, cou
         secrets = secrets_of(graded["source"], course, with_solution=student not in honest)
         text = feedback_text(course, student)
         leaked = [s for s in secrets if s in text]
+        # nbgrader's markers may be in the student's own code (an attack searching for them), but
+        # never in what the grader shows
+        leaked += [m for m in ("BEGIN SOLUTION", "BEGIN HIDDEN") if m in shown_to_student(course, student)]
         assert not leaked, (student, leaked[:3])
 
 
