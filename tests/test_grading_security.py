@@ -109,11 +109,13 @@ def test_no_feedback_holds_a_solution_line_a_hidden_test_or_the_seed(graded, cou
     assert len(secrets_of(graded["source"], course, True)) > 30
     for student in graded["attacks"]:
         secrets = secrets_of(graded["source"], course, with_solution=student not in honest)
-        text = feedback_text(course, student)
-        leaked = [s for s in secrets if s in text]
-        # nbgrader's markers may be in the student's own code (an attack searching for them), but
-        # never in what the grader shows
-        leaked += [m for m in ("BEGIN SOLUTION", "BEGIN HIDDEN") if m in shown_to_student(course, student)]
+        # the feedback's code is the released lab (publish --check proves it clean) plus the
+        # student's own cells, which may quote anything the student typed (a fake trainer's
+        # `if on_epoch is not None:`, a search for "BEGIN SOLUTION"); what the grader adds — outputs
+        # and notes — must hold no secret, and no part of the page the seed
+        shown = shown_to_student(course, student)
+        leaked = [s for s in secrets + ["BEGIN SOLUTION", "BEGIN HIDDEN"] if s in shown]
+        leaked += [s for s in secrets[-1:] if s in feedback_text(course, student)]  # the seed
         assert not leaked, (student, leaked[:3])
 
 
