@@ -60,14 +60,18 @@ def rounds(lab: str, notebook: str, answers=mutants_for) -> list[dict[str, tuple
 
 def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
     """Write submissions to out/<student>/<notebook>.ipynb; return what each round (and each
-    control round) replaced: {student: {notebook: {grade_id: label}}}."""
+    control round) replaced: {student: {notebook: {grade_id: label}}}.
+
+    Every student of a round hands in every notebook of the lab: a notebook with fewer wrong
+    (or right) answers than another keeps the solution's answers in the extra rounds."""
     if out.exists():
         shutil.rmtree(out)
+    notebooks = [(p.stem, nbformat.read(p, as_version=4), nbformat.read(repo / "labs" / lab / p.name, as_version=4))
+                 for p in sorted((repo / "solutions" / lab).glob("*.ipynb"))]
+    plans = {kind: {name: rounds(lab, name, answers) for name, _, _ in notebooks}
+             for kind, answers in (("round", mutants_for), ("control", correct_for))}
     plan: dict[str, dict] = {}
-    for source_path in sorted((repo / "solutions" / lab).glob("*.ipynb")):
-        name = source_path.stem
-        source = nbformat.read(source_path, as_version=4)
-        released = nbformat.read(repo / "labs" / lab / source_path.name, as_version=4)
+    for name, source, released in notebooks:
         good = answers_of(source)
 
         def save(student: str, nb) -> None:
@@ -76,12 +80,11 @@ def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
 
         save("perfect", filled(released, good))
         save("untouched", released)
-        for k, mutated in enumerate(rounds(lab, name)):
-            save(f"round{k}", filled(released, {**good, **{g: src for g, (_, src) in mutated.items()}}))
-            plan.setdefault(f"round{k}", {})[name] = {g: label for g, (label, _) in mutated.items()}
-        for k, rewritten in enumerate(rounds(lab, name, correct_for)):
-            save(f"control{k}", filled(released, {**good, **{g: src for g, (_, src) in rewritten.items()}}))
-            plan.setdefault(f"control{k}", {})[name] = {g: label for g, (label, _) in rewritten.items()}
+        for kind, per_notebook in plans.items():
+            for k in range(max(len(r) for r in per_notebook.values())):
+                replaced = per_notebook[name][k] if k < len(per_notebook[name]) else {}
+                save(f"{kind}{k}", filled(released, {**good, **{g: src for g, (_, src) in replaced.items()}}))
+                plan.setdefault(f"{kind}{k}", {})[name] = {g: label for g, (label, _) in replaced.items()}
         (out / "corrupt").mkdir(exist_ok=True)
         text = nbformat.writes(filled(released, good))
         (out / "corrupt" / f"{name}.ipynb").write_text(text[: len(text) // 2])
