@@ -163,7 +163,8 @@ MUTANTS = {
         ("faces picked by group >= 0 instead of y == 1", _EVAL.format(**{**_EVAL_OK, "faces": "groups >= 0"})),
         ("overall returned as a tensor", _EVAL.format(**{**_EVAL_OK, "overall": "correct.mean()"})),
         ("no torch.no_grad(): results carry a graph", _EVAL.format(**{**_EVAL_OK, "grad_ctx": "if True:"})),
-        ("batch_size ignored: one forward pass over everything", _EVAL.format(**{**_EVAL_OK, "batches": "0, len(x), len(x)"})),
+        ("batch_size ignored: one forward pass over everything", _EVAL.format(**_EVAL_OK).replace(
+            "torch.cat([model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])", "model(x)")),
         ("last partial batch dropped", _EVAL.format(**{**_EVAL_OK, "batches": "0, len(x) - batch_size + 1, batch_size"})),
         ("eval mode never set", _EVAL.format(**{**_EVAL_OK, "mode": "pass"})),
     ],

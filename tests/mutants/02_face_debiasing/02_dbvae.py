@@ -255,7 +255,8 @@ MUTANTS = {
         ("smoothing added to the counts, not the shares", _RESAMPLE.format(**_RESAMPLE_OK).replace(
             "        density = density / density.sum()\n" + _SMOOTH_OK, _SMOOTH_OK)),
         ("mu shifted in place (changes the caller's tensor)", _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "mu -= mu.min(dim=0).values"})),
-        ("float64 inside, float64 out", _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "mu = mu.double()"})),
+        ("probabilities accumulated in float64", _RESAMPLE.format(**_RESAMPLE_OK).replace(
+            "torch.zeros(mu.shape[0])", "torch.zeros(mu.shape[0], dtype=torch.float64)")),
     ],
     "ex6_train": [
         ("weights computed once, before the first epoch", _TRAIN.format(**{**_TRAIN_OK, "before": _W_EACH.replace("        ", "    ", 1), "weights": ""})),
@@ -269,8 +270,7 @@ MUTANTS = {
         ("model never put back in training mode", _TRAIN.format(**{**_TRAIN_OK, "mode": "pass"})),
         ("losses kept as tensors (no .item())", _TRAIN.format(**{**_TRAIN_OK, "item": "loss"})),
         ("generator re-created every epoch", _TRAIN.format(**{**_TRAIN_OK, "gen_once": "", "gen_each": "    " + _GEN})),
-        ("a fresh draw for every batch", _TRAIN.format(**{**_TRAIN_OK, "batch": "torch.multinomial(weights, min(batch_size, len(x) - start), replacement=True, generator=gen)"}).replace(
-            "        idx = torch.multinomial(weights, len(x), replacement=True, generator=gen)\n", "")),
+        ("no zero_grad: gradients accumulate", _TRAIN.format(**{**_TRAIN_OK, "zero": ""})),
     ],
 }
 
