@@ -124,6 +124,64 @@ def evaluate_by_group(model, x, y, groups, n_groups, batch_size=512):
             "worst": float(per_group.min()), "gap": float(per_group.max() - per_group.min())}
 '''
 
+_CNN_NAMED = '''
+from collections import OrderedDict
+
+
+class FaceCNN(nn.Module):
+    def __init__(self, n_filters=12, image_size=32):
+        super().__init__()
+        f = n_filters
+        self.net = nn.Sequential(OrderedDict([
+            ("conv1", nn.Conv2d(3, f, kernel_size=5, stride=2, padding=2)), ("bn1", nn.BatchNorm2d(f)), ("relu1", nn.ReLU()),
+            ("conv2", nn.Conv2d(f, 2 * f, kernel_size=5, stride=2, padding=2)), ("bn2", nn.BatchNorm2d(2 * f)), ("relu2", nn.ReLU()),
+            ("conv3", nn.Conv2d(2 * f, 4 * f, kernel_size=3, stride=2, padding=1)), ("bn3", nn.BatchNorm2d(4 * f)), ("relu3", nn.ReLU()),
+            ("flatten", nn.Flatten()),
+            ("dense", nn.Linear(4 * f * (image_size // 8) * (image_size // 8), 128)), ("relu4", nn.ReLU()),
+            ("logit", nn.Linear(128, 1)),
+        ]))
+
+    def forward(self, x):
+        return self.net(x).view(-1)
+'''
+
+_TRAIN_SPLIT = '''
+def train_classifier(model, x, y, epochs, batch_size, lr, seed=0, on_epoch=None):
+    model.train()
+    dev = next(model.parameters()).device
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    gen = torch.Generator().manual_seed(seed)
+    history = []
+    for epoch in range(epochs):
+        total, count = 0.0, 0
+        for idx in torch.randperm(len(x), generator=gen).split(batch_size):
+            logits = model(x[idx].to(dev))
+            loss = F.binary_cross_entropy_with_logits(logits, y[idx].to(dev))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            total += float(loss)
+            count += 1
+        history.append(total / count)
+        if on_epoch is not None:
+            on_epoch(epoch, total / count)
+    return history
+'''
+
+_EVAL_INDEX_ADD = '''
+def evaluate_by_group(model, x, y, groups, n_groups, batch_size=512):
+    model.eval()
+    with torch.inference_mode():
+        logits = torch.cat([model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
+    correct = (logits > 0) == (y == 1)
+    faces = y == 1
+    hits = torch.zeros(n_groups, dtype=torch.float64).index_add_(0, groups[faces], correct[faces].double())
+    counts = torch.zeros(n_groups, dtype=torch.float64).index_add_(0, groups[faces], torch.ones(int(faces.sum()), dtype=torch.float64))
+    per_group = (hits / counts).float()
+    return {"overall": correct.double().mean().item(), "per_group": per_group,
+            "worst": per_group.min().item(), "gap": (per_group.max() - per_group.min()).item()}
+'''
+
 MUTANTS = {
     "ex1_cnn": [
         ("logits of shape (B, 1): no squeeze", _CNN.format(**{**_CNN_OK, "forward": "self.net(x)"})),
@@ -174,13 +232,16 @@ CORRECT = {
     "ex1_cnn": [
         ("template", _CNN.format(**_CNN_OK)),
         ("layers built in a loop, logits[:, 0]", _CNN_LOOP),
+        ("named layers in an OrderedDict, view(-1)", _CNN_NAMED),
     ],
     "ex2_train": [
         ("template", _TRAIN.format(**_TRAIN_OK)),
         ("DataLoader over the permutation, BCEWithLogitsLoss, progress(loader)", _TRAIN_LOADER),
+        ("randperm(...).split(batch_size), a running total", _TRAIN_SPLIT),
     ],
     "ex3_evaluate": [
         ("template", _EVAL.format(**_EVAL_OK)),
         ("torch.split, a loop over groups, float()", _EVAL_LOOP),
+        ("inference_mode, index_add_ in float64, cast back", _EVAL_INDEX_ADD),
     ],
 }
