@@ -13,21 +13,41 @@ from . import Checks, assert_close, assert_shape
 
 
 # ---- part 1 -----------------------------------------------------------------------------------
+def _cnn_parameters(f: int, size: int) -> int:
+    convs = (3 * f * 25 + f) + (f * 2 * f * 25 + 2 * f) + (2 * f * 4 * f * 9 + 4 * f)
+    return convs + 2 * (f + 2 * f + 4 * f) + (4 * f * (size // 8) ** 2 * 128 + 128) + (128 + 1)
+
+
 def check_face_cnn(FaceCNN) -> None:
     with Checks("FaceCNN") as c:
         with c.case("a batch of (4, 3, 32, 32) images gives 4 logits, shape (4,)",
                     hint="end with nn.Linear(128, 1) and squeeze the last dimension: logits[:, 0] or .squeeze(-1)"):
             assert_shape(FaceCNN(12)(torch.rand(4, 3, 32, 32)), (4,), "logits")
-        with c.case("three convolutions, each followed by BatchNorm2d and ReLU",
-                    hint="Conv2d → BatchNorm2d → ReLU, three times, before Flatten"):
+        with c.case("a batch of one image gives shape (1,)",
+                    hint="squeeze only the last dimension: .squeeze() also drops a batch dimension of size 1"):
+            assert_shape(FaceCNN(12).eval()(torch.rand(1, 3, 32, 32)), (1,), "logits")
+        with c.case("three Conv2d → BatchNorm2d → ReLU blocks, a ReLU after the hidden dense layer, nothing else",
+                    hint="Conv2d → BatchNorm2d → ReLU, three times, then Flatten → Linear → ReLU → Linear; no dropout"):
             kinds = [type(m).__name__ for m in FaceCNN(12).modules()]
             assert kinds.count("Conv2d") == 3 and kinds.count("BatchNorm2d") == 3, f"layers: {kinds}"
-        n = (3 * 12 * 25 + 12) + (12 * 24 * 25 + 24) + (24 * 48 * 9 + 48) + 2 * (12 + 24 + 48) \
-            + (48 * 16 * 128 + 128) + (128 + 1)
-        with c.case(f"n_filters=12 gives {n} parameters", hint="kernel sizes 5, 5, 3; strides 2; "
-                    "channels f, 2f, 4f; a 4×4 map before Flatten"):
-            got = sum(p.numel() for p in FaceCNN(12).parameters())
-            assert got == n, f"got {got}"
+            assert kinds.count("ReLU") == 4 and not any("Dropout" in k for k in kinds), f"layers: {kinds}"
+        for f, size in [(12, 32), (4, 64)]:
+            n = _cnn_parameters(f, size)
+            with c.case(f"n_filters={f}, image_size={size} gives {n} parameters",
+                        hint="kernel sizes 5, 5, 3; strides 2; channels f, 2f, 4f; an S/8 × S/8 map before Flatten"):
+                got = sum(p.numel() for p in FaceCNN(f, image_size=size).parameters())
+                assert got == n, f"got {got}"
+        with c.case("the first convolution halves 32×32 to 16×16",
+                    hint="kernel 5, stride 2, padding 2 in the first convolution"):
+            first = next(m for m in FaceCNN(12).modules() if isinstance(m, nn.Conv2d))
+            assert_shape(first(torch.rand(2, 3, 32, 32)), (2, 12, 16, 16), "first convolution's output")
+        with c.case("in training mode the first block's output is >= 0 and the output is deterministic",
+                    hint="ReLU comes after BatchNorm in every block; no dropout"):
+            torch.manual_seed(0)
+            model = FaceCNN(12).train()
+            x = torch.rand(8, 3, 32, 32)
+            assert bool((model.net[:3](x) >= 0).all()), "negative values after the first block"
+            assert torch.equal(model(x), model(x)), "two forward passes in training mode differ"
         with c.case("logits can be negative (no sigmoid or ReLU at the end)",
                     hint="return raw scores: BCEWithLogitsLoss applies the sigmoid itself"):
             torch.manual_seed(0)
@@ -45,22 +65,30 @@ def check_training(losses, epochs: int, accuracy: float) -> None:
 
 
 class _Fixed(nn.Module):
-    """A 'model' whose logit for an image is the image's first pixel (easy to reason about)."""
+    """A 'model' whose logit for an image is the image's first pixel (easy to reason about); it
+    notes the size of every batch it sees and whether autograd was recording."""
 
     def __init__(self):
         super().__init__()
         self.unused = nn.Parameter(torch.zeros(1))  # so next(model.parameters()) works
+        self.batches, self.grad_enabled = [], []
 
     def forward(self, x):
-        return x.reshape(len(x), -1)[:, 0]
+        self.batches.append(len(x))
+        self.grad_enabled.append(torch.is_grad_enabled())
+        return x.reshape(len(x), -1)[:, 0] + 0 * self.unused
+
+
+def _images(logits) -> torch.Tensor:
+    x = torch.zeros(len(logits), 3, 2, 2)
+    x[:, 0, 0, 0] = torch.tensor(logits)
+    return x
 
 
 def check_evaluate_by_group(evaluate_by_group) -> None:
     with Checks("evaluate_by_group") as c:
         # 6 images: logits +1 or -1 in the first pixel; faces (y=1) are in groups 0, 0, 1, 1
-        logits = torch.tensor([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
-        x = torch.zeros(6, 3, 2, 2)
-        x[:, 0, 0, 0] = logits
+        x = _images([1.0, -1.0, 1.0, 1.0, -1.0, 1.0])
         y = torch.tensor([1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
         groups = torch.tensor([0, 0, 1, 1, -1, -1])
         with c.case("hand-worked case: overall 4/6, faces per group [1/2, 1], worst 1/2, gap 1/2",
@@ -70,12 +98,30 @@ def check_evaluate_by_group(evaluate_by_group) -> None:
             assert_close(out["per_group"], torch.tensor([0.5, 1.0]), "per_group")
             assert_close(out["worst"], 0.5, "worst")
             assert_close(out["gap"], 0.5, "gap")
-        with c.case("per_group is a tensor with one entry per group",
-                    hint="torch.bincount(groups, weights=..., minlength=n_groups) / counts"):
+        with c.case("overall, worst and gap are Python floats; per_group a tensor with one entry per group",
+                    hint=".item() on one-element tensors; torch.bincount(groups, weights=..., minlength=n_groups) / counts"):
             out = evaluate_by_group(_Fixed(), x, y, groups, n_groups=3)
             assert_shape(out["per_group"], (3,), "per_group")
-        with c.case("the model is left in eval mode and no gradient is kept",
-                    hint="model.eval() and torch.no_grad() while predicting"):
+            for key in ("overall", "worst", "gap"):
+                assert type(out[key]) is float, f"{key} is a {type(out[key]).__name__}"
+        with c.case("non-faces with real group ids (glasses: 0 or 1) and a logit of 0.3: per group [1/4, 1], gap 3/4",
+                    hint="faces are y == 1 whatever the non-faces' group ids; face means logit > 0 (0.3 is a face)"):
+            # faces: group 0 -> logits 1, -1, -1, -1 (1/4 right); group 1 -> 0.3 (right); non-faces in groups 0 and 1
+            x2 = _images([1.0, -1.0, -1.0, -1.0, 0.3, -1.0, 1.0])
+            y2 = torch.tensor([1.0, 1, 1, 1, 1, 0, 0])
+            out = evaluate_by_group(_Fixed(), x2, y2, torch.tensor([0, 0, 0, 0, 1, 0, 1]), n_groups=2)
+            assert_close(out["overall"], 3 / 7, "overall")
+            assert_close(out["per_group"], torch.tensor([0.25, 1.0]), "per_group")
+            assert_close(out["worst"], 0.25, "worst")
+            assert_close(out["gap"], 0.75, "gap")
+        with c.case("batches of batch_size (7 images, batch_size=3: 3, 3, 1), predicted without autograd",
+                    hint="loop over x[i:i + batch_size] inside torch.no_grad()"):
+            model = _Fixed()
+            evaluate_by_group(model, _images([1.0] * 7), torch.ones(7), torch.zeros(7, dtype=torch.long), 1, batch_size=3)
+            assert model.batches == [3, 3, 1], f"batches of {model.batches}"
+            assert not any(model.grad_enabled), "autograd was on while predicting"
+        with c.case("the model is left in eval mode",
+                    hint="model.eval() before predicting"):
             model = nn.Sequential(nn.Flatten(), nn.Linear(12, 1), nn.Flatten(0))
             evaluate_by_group(model, x, y, groups, n_groups=2)
             assert not model.training, "model is still in training mode"
@@ -189,30 +235,83 @@ def check_resampling_probabilities(resampling_probabilities) -> None:
             assert_close(resampling_probabilities(two, bins=2, smoothing=0.0), torch.tensor([3.0, 1, 1, 3]) / 8, "p")
 
 
+class _SchedulerSpy:
+    """Stands in for CosineAnnealingLR while a check runs: notes T_max and the steps taken."""
+
+    def __init__(self):
+        self.made, self.steps = [], 0
+
+    def __enter__(self):
+        spy, real = self, torch.optim.lr_scheduler.CosineAnnealingLR
+        self.real = real
+
+        class Counting(real):
+            def __init__(self, optimizer, T_max, *args, **kwargs):
+                spy.made.append(T_max)
+                super().__init__(optimizer, T_max, *args, **kwargs)
+
+            def step(self, *args, **kwargs):
+                spy.steps += 1
+                return super().step(*args, **kwargs)
+
+        spy.steps = -1  # the scheduler's own first step() is taken when it is made
+        torch.optim.lr_scheduler.CosineAnnealingLR = Counting
+        return self
+
+    def __exit__(self, *exc):
+        torch.optim.lr_scheduler.CosineAnnealingLR = self.real
+        return False
+
+
 def check_train(train) -> None:
     with Checks("the training loop with resampling") as c:
         torch.manual_seed(0)
-        x, y = torch.randn(64, 3), torch.arange(64.0)  # y: the sample's index, to see what was drawn
-        model = nn.Linear(3, 1)
-        seen, calls = [], []
+        n, batch_size, epochs = 70, 16, 3  # 70 = 4 batches of 16 and one of 6
+        x, y = torch.randn(n, 3), torch.arange(float(n))  # y: the sample's index, to see what was drawn
+        model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1))
+        seen, calls, modes = [], [], []
 
         def loss_fn(m, xb, yb):
             seen.append(yb.clone())
+            modes.append(m.training)
             return ((m(xb)[:, 0] - 1.0) ** 2).mean()
 
         def weights_fn(m):
             calls.append(1)
-            return (torch.arange(64) % 2 == 0).float()  # odd samples never
+            m.eval()  # as latent_means does
+            return (torch.arange(n) % 2 == 0).float()  # odd samples never
 
-        with c.case("one mean loss per epoch (3)", hint="append the mean batch loss once per epoch"):
-            losses = train(model, loss_fn, x, y, epochs=3, batch_size=16, lr=0.05, weights_fn=weights_fn)
-            assert len(losses) == 3, f"got {len(losses)} values"
+        with _SchedulerSpy() as spy:
+            losses = train(model, loss_fn, x, y, epochs=epochs, batch_size=batch_size, lr=0.05, weights_fn=weights_fn)
+        with c.case(f"one mean loss per epoch ({epochs}), as Python floats", hint="append loss.item()'s mean once per epoch"):
+            assert len(losses) == epochs, f"got {len(losses)} values"
+            assert all(type(v) is float for v in losses), f"got {[type(v).__name__ for v in losses]}"
         with c.case("the loss goes down", hint="zero_grad, loss_fn(model, xb, yb), backward, step, scheduler.step"):
             assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
         with c.case("weights_fn is called once per epoch", hint="new weights every epoch: the latent space moves"):
-            assert len(calls) == 3, f"called {len(calls)} times"
-        with c.case("samples follow the weights: zero weight is never drawn; len(x) draws per epoch",
-                    hint="idx = torch.multinomial(weights, len(x), replacement=True, generator=gen)"):
+            assert len(calls) == epochs, f"called {len(calls)} times"
+        with c.case("the model trains in training mode, even when weights_fn leaves it in eval mode",
+                    hint="model.train() after weights_fn, every epoch"):
+            assert modes and all(modes), "loss_fn saw the model in eval mode"
+        with c.case(f"samples follow the weights: zero weight is never drawn; len(x) = {n} draws per epoch, "
+                    "the last batch smaller", hint="idx = torch.multinomial(weights, len(x), replacement=True, generator=gen); "
+                    "keep the last, smaller batch"):
             drawn = torch.cat(seen) if seen else torch.zeros(0)
-            assert len(drawn) == 3 * 64, f"{len(drawn)} samples drawn in 3 epochs"
+            assert len(drawn) == epochs * n, f"{len(drawn)} samples drawn in {epochs} epochs"
             assert bool((drawn % 2 == 0).all()), "drew samples whose weight is 0"
+        with c.case("each epoch draws anew; the same seed draws the same samples whatever torch's global seed",
+                    hint="one gen = torch.Generator().manual_seed(seed) before the epochs, used by every draw"):
+            per_epoch = torch.cat(seen).reshape(epochs, n)
+            assert not torch.equal(per_epoch[0], per_epoch[1]), "epochs 0 and 1 drew the same samples"
+            first = torch.cat(seen)
+            seen.clear()
+            torch.manual_seed(12345)
+            train(nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)), loss_fn, x, y, epochs=epochs,
+                  batch_size=batch_size, lr=0.05, weights_fn=weights_fn)
+            assert torch.equal(torch.cat(seen), first), "another run with seed 0 drew other samples"
+        steps = epochs * math.ceil(n / batch_size)
+        if spy.made:  # (not seen when the scheduler was imported under another name: nothing to check then)
+            with c.case(f"the cosine schedule: T_max = epochs · ceil(len(x) / batch_size) = {steps}, one step per batch",
+                        hint="n_batches = math.ceil(len(x) / batch_size); scheduler.step() after every optimizer.step()"):
+                assert spy.made == [steps], f"T_max {spy.made}"
+                assert spy.steps == steps, f"scheduler.step() called {spy.steps} times"
