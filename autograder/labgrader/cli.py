@@ -95,7 +95,8 @@ def cmd_collect(args) -> int:
     if args.deadline:
         deadline = datetime.fromisoformat(args.deadline)
         deadline = deadline if deadline.tzinfo else deadline.replace(tzinfo=timezone.utc)
-    results = collect(Path(args.source), Path(args.out), Path(args.roster) if args.roster else None, deadline)
+    results = collect(Path(args.source), Path(args.out), Path(args.roster) if args.roster else None, deadline,
+                      Path(args.times) if args.times else None, args.zip_timezone)
     print_summary(results)
     return 0
 
@@ -115,6 +116,11 @@ def cmd_grade(args) -> int:
         print(f"✗ grading stopped: {err}", file=sys.stderr)
         return 2
     report.print_table()
+    from .term.times import record_times
+
+    # submission times of what was graded (from DIR/manifest.json), and the due dates, into the
+    # workspace and nbgrader's gradebook; export applies the late policy from them
+    record_times(course, lab, Path(args.submissions))
     return 1 if report.not_graded else 0
 
 
@@ -173,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="folder to write <student>/<notebook>.ipynb into")
     p.add_argument("--roster", help="CSV with student_id and canvas_id/login/email columns")
     p.add_argument("--deadline", help="ISO time (UTC unless given); later files are flagged late")
+    p.add_argument("--times", help="explicit submission times: CSV (student|login|canvas_id, submitted_at"
+                   "[, file]) or JSON (e.g. Canvas's Submissions API: user_id, submitted_at)")
+    p.add_argument("--zip-timezone", default="UTC", help="zone of zip entries' DOS times when they carry "
+                   "no UTC timestamp (e.g. Europe/Berlin); default UTC")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("grade", help="grade every submission of a lab")
