@@ -9,6 +9,7 @@ import nbformat
 
 from labgrader import nbgrader_bridge
 from labgrader.config import Course
+from labgrader.feedback.notebook import feedback_notebook
 from labgrader.grade.gradebook import write
 from labgrader.grade.score import CellScore, NotebookScore
 
@@ -29,11 +30,14 @@ def make_course(tmp_path: Path, pyproject_extra: str = "") -> Course:
     return course
 
 
-def grade(course: Course, student: str, points: float, submitted: bytes | None = None) -> None:
-    """Record `points` for the coded exercise as `labgrader grade` would (a regrade when repeated);
-    `submitted` is the file kept under submitted/ (what record_times matches by content)."""
-    score = NotebookScore(student, "part1", [CellScore("test_ex1_double", points, 2.0)])
-    write(course, LAB, score, nbformat.v4.new_notebook())
+def grade(course: Course, student: str, points: float, submitted: bytes | None = None,
+          notes: list[str] | None = None) -> None:
+    """Record `points` for the coded exercise as `labgrader grade` would (a regrade when repeated),
+    with the student's feedback notebook; `submitted` is the file kept under submitted/ (what
+    record_times matches by content)."""
+    score = NotebookScore(student, "part1", [CellScore("test_ex1_double", points, 2.0)], notes=list(notes or []))
+    released = nbformat.read(course.workspace / "release" / LAB / "part1.ipynb", as_version=4)
+    write(course, LAB, score, feedback_notebook(None, released, f"{LAB}/part1", score))
     if submitted is not None:
         kept = course.workspace / "submitted" / student / LAB / "part1.ipynb"
         kept.parent.mkdir(parents=True, exist_ok=True)

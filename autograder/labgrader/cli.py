@@ -5,7 +5,7 @@
     labgrader check NOTEBOOK                     a student's self-check table (fast mode)
     labgrader collect SOURCE --out DIR           Canvas zip / folder / Colab downloads -> DIR
     labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel; --dask)
-    labgrader feedback LAB                       per-student HTML feedback
+    labgrader feedback LAB [--bundle OUT]        per-student HTML feedback (and zips to hand out)
     labgrader export [--out grades.csv]          one row per student and exercise
     labgrader export --canvas | --gradescope LAB Canvas gradebook CSV, Gradescope autograder zip
 
@@ -129,8 +129,14 @@ def cmd_feedback(args) -> int:
 
     course = load_course(args.workspace)
     lab = _labs(course, [args.lab])[0]
-    for path in generate_feedback(course, lab):
+    pages = generate_feedback(course, lab)
+    for path in pages:
         print(f"✓ {path}")
+    if args.bundle:
+        from .feedback.bundle import write_bundle
+
+        folders = write_bundle(course, lab, Path(args.bundle), pages)
+        print(f"✓ {len(folders)} student folder(s) and zip(s), and lms-upload.zip, in {args.bundle}")
     return 0
 
 
@@ -196,8 +202,10 @@ def main(argv: list[str] | None = None) -> int:
                    "like tcp://host:8786 (e.g. a dask-jobqueue SLURMCluster)")
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("feedback", help="write per-student feedback HTML")
+    p = sub.add_parser("feedback", help="write per-student feedback HTML (--bundle: folders and zips to hand out)")
     p.add_argument("lab")
+    p.add_argument("--bundle", metavar="OUT", help="also write OUT/<student>/ (summary + pages), OUT/<student>.zip "
+                   "and OUT/lms-upload.zip (Canvas re-upload naming)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="grades to CSV, Canvas CSV, or a Gradescope autograder bundle")

@@ -107,13 +107,31 @@ def record_times(course, lab: str, submissions: Path) -> dict[str, dict[str, str
                 when = by_hash.get((student, _digest(nb)))
                 if when is not None:
                     kept.setdefault(student, {})[nb.stem] = when
-        path = times_path(course, lab)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(kept, indent=1, sort_keys=True))
-        os.replace(tmp, path)
+        _write_json(times_path(course, lab), kept)
+        _write_json(course.workspace / "term" / f"sources.{lab}.json", _canvas_prefixes(manifest, course, lab))
     write_to_gradebook(course, lab, kept)
     return kept
+
+
+def _write_json(path: Path, data) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, indent=1, sort_keys=True))
+    os.replace(tmp, path)
+
+
+def _canvas_prefixes(manifest: Path, course, lab: str) -> dict[str, str]:
+    """student -> `login_userid_submissionid` of their Canvas file (for an LMS feedback upload);
+    earlier terms' entries are kept."""
+    from ..collect.importer import CANVAS
+
+    path = course.workspace / "term" / f"sources.{lab}.json"
+    prefixes = json.loads(path.read_text()) if path.is_file() else {}
+    for entry in json.loads(manifest.read_text()):
+        m = CANVAS.match(entry.get("source") or "")
+        if m and entry.get("student") and not entry.get("refused"):
+            prefixes[entry["student"]] = f"{m['login']}_{m['user']}_{m['sub']}"
+    return prefixes
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
