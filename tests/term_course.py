@@ -31,11 +31,12 @@ def make_course(tmp_path: Path, pyproject_extra: str = "") -> Course:
 
 
 def grade(course: Course, student: str, points: float, submitted: bytes | None = None,
-          notes: list[str] | None = None) -> None:
+          notes: list[str] | None = None, verdicts: list | None = None) -> None:
     """Record `points` for the coded exercise as `labgrader grade` would (a regrade when repeated),
     with the student's feedback notebook; `submitted` is the file kept under submitted/ (what
     record_times matches by content)."""
-    score = NotebookScore(student, "part1", [CellScore("test_ex1_double", points, 2.0)], notes=list(notes or []))
+    cell = CellScore("test_ex1_double", points, 2.0, list(verdicts or []))
+    score = NotebookScore(student, "part1", [cell], notes=list(notes or []))
     released = nbformat.read(course.workspace / "release" / LAB / "part1.ipynb", as_version=4)
     write(course, LAB, score, feedback_notebook(None, released, f"{LAB}/part1", score))
     if submitted is not None:

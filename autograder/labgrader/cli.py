@@ -6,7 +6,9 @@
     labgrader collect SOURCE --out DIR           Canvas zip / folder / Colab downloads -> DIR
     labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel; --dask)
     labgrader feedback LAB [--bundle OUT]        per-student HTML feedback (and zips to hand out)
-    labgrader export [--out grades.csv]          one row per student and exercise
+    labgrader export [--out grades.csv]          one row per student and exercise (late policy applied)
+    labgrader similarity LAB                     pairs of submissions ranked by answer similarity
+    labgrader stats LAB                          item analysis and score distribution (HTML)
     labgrader export --canvas | --gradescope LAB Canvas gradebook CSV, Gradescope autograder zip
 
 Grading state lives in the course workspace (--workspace, $LABGRADER_WORKSPACE, default
@@ -159,6 +161,29 @@ def cmd_export(args) -> int:
     return 0
 
 
+def cmd_similarity(args) -> int:
+    from .similarity.report import similarity
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    out, pairs = similarity(course, lab, Path(args.out) if args.out else None,
+                            [Path(p) for p in args.against or []], args.top)
+    for pair in pairs[:5]:
+        print(f"  {pair.score:>5.0%}  {pair.a} · {pair.b}")
+    print(f"✓ wrote {out} ({len(pairs)} pair(s) ranked) and {out.with_suffix('.csv')}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .stats.items import write_stats
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    out = write_stats(course, lab, Path(args.out) if args.out else None)
+    print(f"✓ wrote {out} and {out.with_suffix('.csv')}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="labgrader", description=__doc__.split("\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -215,6 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     kind.add_argument("--gradescope", metavar="LAB", help="build a Gradescope autograder zip for LAB")
     p.add_argument("--notebook", action="append", help="with --gradescope: only this notebook (repeatable)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help="rank pairs of submissions by answer similarity (HTML report)")
+    p.add_argument("lab")
+    p.add_argument("--against", action="append", metavar="DIR", help="an earlier term's workspace or collected "
+                   "folder to compare with (repeatable)")
+    p.add_argument("--out", help="report path (default: <workspace>/similarity/<lab>.html)")
+    p.add_argument("--top", type=int, default=30, help="pairs shown side by side")
+    p.set_defaults(func=cmd_similarity)
+
+    p = sub.add_parser("stats", help="item analysis: failing share per exercise and hidden check, score histogram")
+    p.add_argument("lab")
+    p.add_argument("--out", help="page path (default: <workspace>/stats/<lab>.html)")
+    p.set_defaults(func=cmd_stats)
 
     args = parser.parse_args(argv)
     return args.func(args)
