@@ -1,8 +1,16 @@
-"""A synthetic term for lab 01: hundreds of students' kept submissions and a gradebook with
-verdicts, for measuring `labgrader similarity` and `labgrader stats` (and seeing their pages)
-without grading hundreds of notebooks on a laptop.
+"""A term of lab 01, two ways.
 
+    python -m tests.sample_term --demo --workspace course/term/workspace   # make demo-term
     python -m tests.sample_term --students 300 --workspace /tmp/term/workspace
+
+--demo runs a small term for real, with the commands an instructor types: a Canvas-style zip
+(entry dates: on time, late, late with an extension, too late, and a disguised copy of another
+student), `labgrader collect`, `grade`, `export` (late policy applied), `feedback --bundle`,
+`similarity` (the copied pair on top) and `stats`.
+
+--students N builds a synthetic term: hundreds of students' kept submissions and a gradebook
+with verdicts, for measuring `labgrader similarity` and `labgrader stats` without grading
+hundreds of notebooks on a laptop.
 
 Each student's answer cell is the solution (60 %) or one of the lab's plausible wrong answers
 (tests/mutants), followed by a few statements of their own (random arithmetic: every student's
@@ -100,14 +108,85 @@ def build_term(repo: Path, course, students: int, seed: int = 0) -> list[str]:
     return names
 
 
+DEMO_TERM = """# this term's dates (they override pyproject.toml's [tool.labgrader.due])
+[due]
+"01_music_rnn" = "2026-10-09T23:59:00+00:00"
+
+[late_policy]
+grace_minutes = 15
+penalty_per_day = 0.10
+max_penalty = 0.30
+refuse_after_days = 7
+"""
+# Canvas login -> (sample-class student whose files they hand in, zip entry time)
+DEMO_STUDENTS = {"ontime": ("perfect", (2026, 10, 9, 21, 5, 0)), "late": ("round0", (2026, 10, 11, 8, 0, 0)),
+                 "extended": ("round1", (2026, 10, 12, 18, 0, 0)), "toolate": ("round2", (2026, 10, 20, 9, 0, 0)),
+                 "blank": ("untouched", (2026, 10, 9, 12, 0, 0))}
+
+
+def demo(course, root: Path, workers: int = 2) -> None:
+    import zipfile
+
+    from labgrader.cli import main as labgrader
+    from tests.sample_class import build_sample_class
+
+    root.mkdir(parents=True, exist_ok=True)
+    course.workspace.mkdir(parents=True, exist_ok=True)
+    (course.workspace / "term.toml").write_text(DEMO_TERM)
+    (course.workspace / "extensions.csv").write_text("student,lab,due,reason\nextended,01_music_rnn,"
+                                                     "2026-10-13T23:59:00+00:00,illness (dean's note)\n")
+    sample = root / "sample"
+    build_sample_class(course.repo, LAB, sample)
+    rng = random.Random(7)
+    archive = root / "canvas-submissions.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i, (login, (who, when)) in enumerate(DEMO_STUDENTS.items()):
+            for path in sorted((sample / who).glob("*.ipynb")):
+                info = zipfile.ZipInfo(f"{login}_{1000 + i}_{5000 + i}_{path.name}", date_time=when)
+                z.writestr(info, path.read_bytes())
+        for path in sorted((sample / "round1").glob("*.ipynb")):   # a copy of round1's work, disguised
+            nb = nbformat.read(path, as_version=4)
+            for cell in nb.cells:
+                if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+                    cell.source = disguise(cell.source, rng)
+            z.writestr(zipfile.ZipInfo(f"copier_1099_5099_{path.name}", date_time=(2026, 10, 9, 23, 30, 0)),
+                       nbformat.writes(nb))
+    subs, ws = root / "submissions", ["--workspace", str(course.workspace)]
+    steps = [["collect", str(archive), "--out", str(subs), "--deadline", "2026-10-09T23:59:00+00:00"],
+             [*ws, "grade", LAB, "--submissions", str(subs), "--workers", str(workers), "--force"],
+             [*ws, "export", "--out", str(root / "grades.csv")],
+             [*ws, "feedback", LAB, "--bundle", str(root / "feedback")],
+             [*ws, "similarity", LAB, "--out", str(root / "similarity.html")],
+             [*ws, "stats", LAB, "--out", str(root / "stats.html")]]
+    for step in steps:
+        print(f"\n$ labgrader {' '.join(step)}", flush=True)
+        code = labgrader(step)
+        if code not in (0, 1):   # grade exits 1 when something was not graded: shown, not fatal
+            raise SystemExit(code)
+    import csv
+
+    print("\nlab totals (raw, late penalty, final):")
+    for row in csv.DictReader(open(root / "grades.csv")):
+        if row["exercise"] == "TOTAL":
+            print(f"  {row['student']:<10} {float(row['score']):>6g} {-float(row['late_penalty']):>6g} "
+                  f"{float(row['final_score']):>6g}  {row['lateness']} {row['extension']}")
+    print(f"\nfeedback bundles: {root / 'feedback'}   similarity: {root / 'similarity.html'}   "
+          f"stats: {root / 'stats.html'}")
+
+
 def main() -> None:
     from labgrader.config import load_course
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--students", type=int, default=300)
     parser.add_argument("--workspace", required=True)
+    parser.add_argument("--demo", action="store_true", help="a small term graded for real (see above)")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     course = load_course(args.workspace)
+    if args.demo:
+        demo(course, course.workspace.parent, args.workers)
+        return
     course.workspace.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     build_term(course.repo, course, args.students)

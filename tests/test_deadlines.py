@@ -161,3 +161,13 @@ def test_canvas_term_applied_at_export_and_kept_across_regrades(tmp_path):
     again = totals()
     assert again["bob"]["late_penalty"] == pytest.approx(0.2) and again["bob"]["final_score"] == pytest.approx(0.8)
     assert again["dan"]["final_score"] == 0.0 and again["bob"]["submitted_at"] == first["bob"]["submitted_at"]
+
+
+def test_a_terms_own_dates_override_the_repository(tmp_path):
+    course = make_course(tmp_path)
+    assert Term.of(course).due_date(LAB) == DUE
+    (course.workspace / "term.toml").write_text('[due]\n"99_manual" = "2027-03-01T12:00Z"\n'
+                                                '[late_policy]\npenalty_per_day = 0.5\n')
+    term = Term.of(course)
+    assert term.due_date(LAB) == parse_time("2027-03-01T12:00Z")
+    assert term.policy == LatePolicy(penalty_per_day=0.5)       # the term's policy replaces the repository's

@@ -16,6 +16,9 @@ workspace (they name students, so they are not tracked):
 
     <workspace>/extensions.csv: student,lab,due,reason[,notebook]
 
+A term's own dates can live in <workspace>/term.toml instead ([due] and [late_policy] tables,
+same keys): they override the repository's, so one repository serves many terms.
+
 Days late are counted from the (extended) due date and rounded up once past the grace period:
 16 minutes late with 15 minutes' grace is one day late. A notebook without a known submission
 time is never penalised; export says "no time" so someone looks.
@@ -33,6 +36,22 @@ def parse_time(text: str) -> datetime:
     """An ISO time (a trailing Z allowed); UTC when it names no zone."""
     value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def term_settings(course) -> dict:
+    """[tool.labgrader] due/late_policy, with <workspace>/term.toml's tables laid over them."""
+    import tomllib
+
+    settings = course.settings()
+    merged = {"due": dict(settings.get("due", {})), "late_policy": dict(settings.get("late_policy", {}))}
+    path = course.workspace / "term.toml"
+    if path.is_file():
+        with open(path, "rb") as fh:
+            term = tomllib.load(fh)
+        merged["due"].update(term.get("due", {}))
+        if "late_policy" in term:
+            merged["late_policy"] = dict(term["late_policy"])
+    return merged
 
 
 @dataclass(frozen=True)
@@ -132,7 +151,7 @@ class Term:
 
     @classmethod
     def of(cls, course) -> "Term":
-        return cls(course.settings(), load_extensions(course.workspace / "extensions.csv"))
+        return cls(term_settings(course), load_extensions(course.workspace / "extensions.csv"))
 
     def due_date(self, lab: str, notebook: str = "") -> datetime | None:
         return self.due.get(f"{lab}/{notebook}") or self.due.get(lab)
