@@ -2,6 +2,7 @@
 policy applied at export beside the raw score, kept across regrades, visible to nbgrader."""
 from __future__ import annotations
 
+import csv
 import json
 import struct
 import zipfile
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from labgrader.collect.importer import collect
+from labgrader.export.canvas import export_canvas
 from labgrader.export.csv import rows
 from labgrader.term.policy import LatePolicy, Term, load_extensions, parse_time
 from labgrader.term.times import record_times, zip_entry_time
@@ -147,6 +149,8 @@ def test_canvas_term_applied_at_export_and_kept_across_regrades(tmp_path):
         "amy": (2.0, 0.0, 2.0), "bob": (2.0, 0.4, 1.6), "cara": (2.0, 0.0, 2.0), "dan": (2.0, 2.0, 0.0)}
     assert first["bob"]["lateness"] == "2 d late" and first["cara"]["extension"] == "illness"
     assert first["dan"]["lateness"].startswith("refused") and first["amy"]["lateness"] == "on time"
+    canvas = list(csv.reader(open(export_canvas(course, tmp_path / "canvas.csv"))))
+    assert {r[0]: r[5] for r in canvas[2:]} == {"amy": "2", "bob": "1.6", "cara": "2", "dan": "0"}   # final scores
 
     with Gradebook(f"sqlite:///{course.gradebook}") as gb:    # what formgrader reads
         assert gb.find_assignment(LAB).duedate == datetime(2026, 10, 9, 23, 59)
