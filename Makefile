@@ -1,6 +1,7 @@
 # deeplabs — two commands: `make demo` and `make test` (each installs what it needs).
 #
 #   make demo      release the labs, grade a sample class, print the gradebook
+#   make demo-term a term: deadlines, feedback bundles, similarity and stats (course/term/)
 #   make test      every test: helpers, release check, grading, fresh-install and browser runs
 #   make release   regenerate labs/ from solutions/
 #   make install   the environment only (.venv: course + grader + dev extras)
@@ -14,7 +15,7 @@ STAMP  := $(VENV)/.installed
 export DEEPLABS_MODE ?= fast
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install system-packages demo test release clean
+.PHONY: install system-packages demo demo-term test release clean
 
 install: $(STAMP)
 
@@ -51,6 +52,13 @@ demo: install
 	# a fresh demo course each time: nbgrader refuses to change an assignment that has submissions
 	rm -rf course/demo
 	$(BIN)/python -m tests.sample_class 01_music_rnn --workspace course/demo/workspace --submissions course/demo/submissions
+
+# a term: Canvas zip with on-time, late, extended and too-late students and a copied pair ->
+# collect, grade, export with the late policy, feedback bundles, similarity, stats (course/term/)
+demo-term: install
+	$(BIN)/labgrader release --check || $(BIN)/labgrader release
+	rm -rf course/term
+	$(BIN)/python -m tests.sample_term --demo --workspace course/term/workspace
 
 test: install
 	# solutions/ run top to bottom in the grading tests' reference runs; labs/ in the fresh-install

@@ -59,9 +59,14 @@ def test_collect_plain_folder_and_deadline(tmp_path, notebooks):
     os.utime(src / "bob.ipynb", (2_000_000_000, 2_000_000_000))  # 2033: after the deadline
     from datetime import datetime, timezone
 
-    results = collect(src, tmp_path / "out", deadline=datetime(2030, 1, 1, tzinfo=timezone.utc))
-    by = {r.student: r for r in results}
-    assert by["bob"].late and not by["amy"].late and by["amy"].origin == "folder"
+    # a file's mtime says when it was copied, not submitted: a folder has no times of its own
+    deadline = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    by = {r.student: r for r in collect(src, tmp_path / "out", deadline=deadline)}
+    assert not by["bob"].late and by["bob"].submitted_at == "" and by["amy"].origin == "folder"
+    times = tmp_path / "times.csv"
+    times.write_text("student,submitted_at\nbob,2033-05-18T03:33:20Z\namy,2029-12-31T23:00:00Z\n")
+    by = {r.student: r for r in collect(src, tmp_path / "out2", deadline=deadline, times=times)}
+    assert by["bob"].late and not by["amy"].late and by["bob"].time_source == "manifest"
 
 
 def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebooks):

@@ -5,8 +5,10 @@
     labgrader check NOTEBOOK                     a student's self-check table (fast mode)
     labgrader collect SOURCE --out DIR           Canvas zip / folder / Colab downloads -> DIR
     labgrader grade LAB --submissions DIR        grade every submission (sandboxed, in parallel; --dask)
-    labgrader feedback LAB                       per-student HTML feedback
-    labgrader export [--out grades.csv]          one row per student and exercise
+    labgrader feedback LAB [--bundle OUT]        per-student HTML feedback (and zips to hand out)
+    labgrader export [--out grades.csv]          one row per student and exercise (late policy applied)
+    labgrader similarity LAB                     pairs of submissions ranked by answer similarity
+    labgrader stats LAB                          item analysis and score distribution (HTML)
     labgrader export --canvas | --gradescope LAB Canvas gradebook CSV, Gradescope autograder zip
 
 Grading state lives in the course workspace (--workspace, $LABGRADER_WORKSPACE, default
@@ -95,7 +97,8 @@ def cmd_collect(args) -> int:
     if args.deadline:
         deadline = datetime.fromisoformat(args.deadline)
         deadline = deadline if deadline.tzinfo else deadline.replace(tzinfo=timezone.utc)
-    results = collect(Path(args.source), Path(args.out), Path(args.roster) if args.roster else None, deadline)
+    results = collect(Path(args.source), Path(args.out), Path(args.roster) if args.roster else None, deadline,
+                      Path(args.times) if args.times else None, args.zip_timezone)
     print_summary(results)
     return 0
 
@@ -115,6 +118,11 @@ def cmd_grade(args) -> int:
         print(f"✗ grading stopped: {err}", file=sys.stderr)
         return 2
     report.print_table()
+    from .term.times import record_times
+
+    # submission times of what was graded (from DIR/manifest.json), and the due dates, into the
+    # workspace and nbgrader's gradebook; export applies the late policy from them
+    record_times(course, lab, Path(args.submissions))
     return 1 if report.not_graded else 0
 
 
@@ -123,8 +131,14 @@ def cmd_feedback(args) -> int:
 
     course = load_course(args.workspace)
     lab = _labs(course, [args.lab])[0]
-    for path in generate_feedback(course, lab):
+    pages = generate_feedback(course, lab)
+    for path in pages:
         print(f"✓ {path}")
+    if args.bundle:
+        from .feedback.bundle import write_bundle
+
+        folders = write_bundle(course, lab, Path(args.bundle), pages)
+        print(f"✓ {len(folders)} student folder(s) and zip(s), and lms-upload.zip, in {args.bundle}")
     return 0
 
 
@@ -144,6 +158,29 @@ def cmd_export(args) -> int:
     else:
         out = export_csv(course, Path(args.out) if args.out else course.workspace / "grades.csv")
     print(f"✓ wrote {out}")
+    return 0
+
+
+def cmd_similarity(args) -> int:
+    from .similarity.report import similarity
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    out, pairs = similarity(course, lab, Path(args.out) if args.out else None,
+                            [Path(p) for p in args.against or []], args.top)
+    for pair in pairs[:5]:
+        print(f"  {pair.score:>5.0%}  {pair.a} · {pair.b}")
+    print(f"✓ wrote {out} ({len(pairs)} pair(s) ranked) and {out.with_suffix('.csv')}")
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from .stats.items import write_stats
+
+    course = load_course(args.workspace)
+    lab = _labs(course, [args.lab])[0]
+    out = write_stats(course, lab, Path(args.out) if args.out else None)
+    print(f"✓ wrote {out} and {out.with_suffix('.csv')}")
     return 0
 
 
@@ -173,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="folder to write <student>/<notebook>.ipynb into")
     p.add_argument("--roster", help="CSV with student_id and canvas_id/login/email columns")
     p.add_argument("--deadline", help="ISO time (UTC unless given); later files are flagged late")
+    p.add_argument("--times", help="explicit submission times: CSV (student|login|canvas_id, submitted_at"
+                   "[, file]) or JSON (e.g. Canvas's Submissions API: user_id, submitted_at)")
+    p.add_argument("--zip-timezone", default="UTC", help="zone of zip entries' DOS times when they carry "
+                   "no UTC timestamp (e.g. Europe/Berlin); default UTC")
     p.set_defaults(func=cmd_collect)
 
     p = sub.add_parser("grade", help="grade every submission of a lab")
@@ -186,8 +227,10 @@ def main(argv: list[str] | None = None) -> int:
                    "like tcp://host:8786 (e.g. a dask-jobqueue SLURMCluster)")
     p.set_defaults(func=cmd_grade)
 
-    p = sub.add_parser("feedback", help="write per-student feedback HTML")
+    p = sub.add_parser("feedback", help="write per-student feedback HTML (--bundle: folders and zips to hand out)")
     p.add_argument("lab")
+    p.add_argument("--bundle", metavar="OUT", help="also write OUT/<student>/ (summary + pages), OUT/<student>.zip "
+                   "and OUT/lms-upload.zip (Canvas re-upload naming)")
     p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("export", help="grades to CSV, Canvas CSV, or a Gradescope autograder bundle")
@@ -197,6 +240,19 @@ def main(argv: list[str] | None = None) -> int:
     kind.add_argument("--gradescope", metavar="LAB", help="build a Gradescope autograder zip for LAB")
     p.add_argument("--notebook", action="append", help="with --gradescope: only this notebook (repeatable)")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("similarity", help="rank pairs of submissions by answer similarity (HTML report)")
+    p.add_argument("lab")
+    p.add_argument("--against", action="append", metavar="DIR", help="an earlier term's workspace or collected "
+                   "folder to compare with (repeatable)")
+    p.add_argument("--out", help="report path (default: <workspace>/similarity/<lab>.html)")
+    p.add_argument("--top", type=int, default=30, help="pairs shown side by side")
+    p.set_defaults(func=cmd_similarity)
+
+    p = sub.add_parser("stats", help="item analysis: failing share per exercise and hidden check, score histogram")
+    p.add_argument("lab")
+    p.add_argument("--out", help="page path (default: <workspace>/stats/<lab>.html)")
+    p.set_defaults(func=cmd_stats)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -3,8 +3,9 @@
     labgrader collect submissions.zip --out course/submissions/01_music_rnn --deadline 2026-12-01T23:59
 
 Writes DIR/<student>/<file>.ipynb and DIR/manifest.json (student, file, origin, late,
-duplicate). Student ids come from, in order: a roster CSV (--roster, columns `canvas_id` or
-`login` and `student_id`), the Canvas file-name prefix (`login_[LATE_]userid_submissionid_name`),
+duplicate, submitted_at and its source: term/times.py; never a file's mtime after extraction).
+Student ids come from, in order: a roster CSV (--roster, columns `canvas_id` or `login` and
+`student_id`), the Canvas file-name prefix (`login_[LATE_]userid_submissionid_name`),
 the folder name (`DIR/<student>/…`), or the file name (`<student>.ipynb`).
 
 Nothing is followed: symbolic links in a folder, zip entries that are links or whose path
@@ -25,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ..grade.assemble import MAX_NOTEBOOK_BYTES, printable_name
+from ..term.times import load_manifest_times, manifest_time, zip_entry_time
 
 # Canvas: "smithjane_LATE_12345_678901_01_pytorch_primer-1.ipynb" (the -1 marks a resubmission)
 CANVAS = re.compile(r"^(?P<login>[a-z0-9.\-]+?)_(?P<late>LATE_)?(?P<user>\d+)_(?P<sub>\d+)_(?P<name>.+?)(?P<resub>-\d+)?\.ipynb$")
@@ -43,6 +45,8 @@ class Collected:
     duplicate: bool = False
     source: str = ""
     refused: str = ""    # why the file was not copied (a link, a path escaping the archive, ...)
+    submitted_at: str = ""   # ISO UTC; "" when no trustworthy time is known
+    time_source: str = ""    # manifest | zip
 
 
 def _roster(path: Path | None) -> dict[str, str]:
@@ -95,6 +99,7 @@ class _Candidate:
     path: Path | None            # a regular file to copy (None when refused)
     parts: tuple[str, ...]       # its path inside the zip or folder
     refused: str = ""            # why it was not copied
+    written: datetime | None = None   # the zip entry's own timestamp (None for a folder)
 
 
 def _unsafe_member(name: str) -> str:
@@ -104,7 +109,7 @@ def _unsafe_member(name: str) -> str:
     return ""
 
 
-def _from_zip(source: Path, scratch: Path) -> list[_Candidate]:
+def _from_zip(source: Path, scratch: Path, zone: str = "UTC") -> list[_Candidate]:
     found = []
     with zipfile.ZipFile(source) as archive:
         for i, member in enumerate(archive.infolist()):
@@ -138,7 +143,7 @@ def _from_zip(source: Path, scratch: Path) -> list[_Candidate]:
             except Exception as err:  # encrypted, unsupported compression, CRC error, ...
                 found.append(_Candidate(None, parts, f"it cannot be extracted ({type(err).__name__})"))
                 continue
-            found.append(_Candidate(target, parts))
+            found.append(_Candidate(target, parts, written=zip_entry_time(member, zone)))
     return found
 
 
@@ -178,10 +183,10 @@ def _from_folder(source: Path) -> list[_Candidate]:
     return found
 
 
-def _candidates(source: Path, scratch: Path) -> list[_Candidate]:
+def _candidates(source: Path, scratch: Path, zone: str = "UTC") -> list[_Candidate]:
     """Every notebook in a zip or folder, the refused ones with their reason; no link is followed."""
     if source.is_file() and zipfile.is_zipfile(source):
-        return _from_zip(source, scratch)
+        return _from_zip(source, scratch, zone)
     if not source.is_dir():
         raise SystemExit(f"labgrader collect: {source} is neither a folder nor a zip file")
     return _from_folder(source)
@@ -197,15 +202,18 @@ def _who(parts: tuple[str, ...]) -> tuple[str | None, str]:
     return name.removesuffix(".ipynb"), "file"
 
 
-def collect(source: Path, out: Path, roster: Path | None = None, deadline: datetime | None = None) -> list[Collected]:
+def collect(source: Path, out: Path, roster: Path | None = None, deadline: datetime | None = None,
+            times: Path | None = None, zip_timezone: str = "UTC") -> list[Collected]:
     """Copy every notebook of `source` to out/<student>/; refused files (links, paths that escape
-    the archive, too large, not regular files) are listed with `refused` set and not copied."""
+    the archive, too large, not regular files) are listed with `refused` set and not copied.
+    `times`: an explicit manifest of submission times (term/times.py), preferred to zip dates."""
     ids = _roster(roster)
+    known_times = load_manifest_times(times) if times else {}
     out.mkdir(parents=True, exist_ok=True)
     results: list[Collected] = []
     seen: dict[tuple[str, str], Collected] = {}
     with tempfile.TemporaryDirectory(prefix="labgrader-collect-") as tmp:
-        for cand in _candidates(source, Path(tmp)):
+        for cand in _candidates(source, Path(tmp), zip_timezone):
             shown = "/".join(printable_name(p) for p in cand.parts)
             hint, origin = _who(cand.parts)
             if cand.path is None:
@@ -213,19 +221,20 @@ def collect(source: Path, out: Path, roster: Path | None = None, deadline: datet
                 continue
             try:
                 data = _read_regular(cand.path)
-                mtime = os.lstat(cand.path).st_mtime
             except (OSError, ValueError) as err:
                 reason = str(err) if isinstance(err, ValueError) else f"it cannot be read ({err.strerror})"
                 results.append(Collected("", "", origin, False, False, source=shown, refused=reason))
                 continue
             filename = printable_name(cand.parts[-1])
             late = False
+            hints = [hint or ""]
             name = COLAB_PREFIX.sub("", filename).strip()
             if origin == "canvas":
                 m = CANVAS.match(cand.parts[-1])
                 key = m["login"]
                 student = ids.get(m["user"], ids.get(key, key))
                 late = bool(m["late"])
+                hints = [m["user"], m["login"], student]
                 name = printable_name(COLAB_PREFIX.sub("", m["name"]) + ".ipynb")
             else:
                 student = ids.get(printable_name(hint or "").lower(), printable_name(hint or ""))
@@ -234,9 +243,15 @@ def collect(source: Path, out: Path, roster: Path | None = None, deadline: datet
             student = SAFE_ID.sub("_", student).strip("._") or "unknown"
             if name.startswith(".") or not name.endswith(".ipynb"):
                 name = "submission.ipynb"
-            if deadline is not None:
-                late = late or datetime.fromtimestamp(mtime, tz=timezone.utc) > deadline
-            item = Collected(student, name, origin, _is_colab(data), late, source=printable_name(cand.parts[-1]))
+            when = manifest_time(known_times, hints + [student], cand.parts[-1])
+            time_source = "manifest" if when else ""
+            if when is None and cand.written is not None:
+                when, time_source = cand.written, "zip"
+            if deadline is not None and when is not None:
+                late = late or when > deadline
+            item = Collected(student, name, origin, _is_colab(data), late, source=printable_name(cand.parts[-1]),
+                             submitted_at=when.astimezone(timezone.utc).isoformat() if when else "",
+                             time_source=time_source)
             previous = seen.get((student, name))
             if previous is not None:
                 previous.duplicate = item.duplicate = True
@@ -257,7 +272,8 @@ def print_summary(results: list[Collected]) -> None:
     print(f"collected {len(results)} notebook(s) from {len(students)} student(s)")
     for r in results:
         flags = [f for f, on in (("LATE", r.late), ("DUPLICATE", r.duplicate), ("colab", r.colab)) if on]
-        print(f"  {r.student:<20} {r.file:<36} {r.origin:<7} {' '.join(flags)}")
+        when = f"{r.submitted_at[:16]} ({r.time_source})" if r.submitted_at else "time unknown"
+        print(f"  {r.student:<20} {r.file:<36} {r.origin:<7} {when:<28} {' '.join(flags)}")
     duplicates = sorted({r.student for r in results if r.duplicate})
     if duplicates:
         print(f"⚠ duplicates for {', '.join(duplicates)}: grading uses one file per notebook and reports the "

@@ -1,10 +1,11 @@
 """Lab totals in Canvas's gradebook-import CSV format.
 
-    labgrader export --canvas canvas.csv
+    labgrader export --canvas --out canvas.csv
 
 Canvas matches rows by "SIS Login ID" (we write the labgrader student id there, which is the
 Canvas login when submissions came from `labgrader collect` of a Canvas zip). Import it under
-Grades → Import; Canvas shows a preview before it changes anything.
+Grades → Import; Canvas shows a preview before it changes anything. The score written is the
+lab's `final_score`: the late policy applied (term/), manual grades included.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ def export_canvas(course: Course, out: Path) -> Path:
     maxima: dict[str, float] = {}
     for row in rows(course):
         if row["exercise"] == "TOTAL":
-            totals.setdefault(row["student"], {})[row["lab"]] = row["score"]
+            totals.setdefault(row["student"], {})[row["lab"]] = row["final_score"]
             maxima[row["lab"]] = row["max_score"]
     labs = sorted(maxima)
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + [f"{lab} ({maxima[lab]:g} pts)" for lab in labs]

@@ -1,33 +1,39 @@
 """Grades as CSV: one row per student, lab and exercise (plus each lab's total).
 
     labgrader export --out grades.csv
+
+Exercise rows carry the gradebook's score (blank while a written answer waits for a human).
+TOTAL rows carry the raw score and, beside it, the late policy applied (term/): when it was
+submitted, the lateness, the penalty, the penalised `final_score`, and `needs_manual` when a
+written answer still waits for a grader.
 """
 from __future__ import annotations
 
 import csv
-import warnings
 from pathlib import Path
 
 from ..config import Course
 
-COLUMNS = ["student", "lab", "notebook", "exercise", "score", "max_score"]
+COLUMNS = ["student", "lab", "notebook", "exercise", "score", "max_score",
+           "manual", "needs_manual", "submitted_at", "lateness", "extension", "late_penalty", "final_score"]
 
 
 def rows(course: Course) -> list[dict]:
-    from nbgrader.api import Gradebook
+    from ..term.apply import lab_results
 
     out = []
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
-        warnings.simplefilter("ignore")
-        for assignment in sorted(gb.assignments, key=lambda a: a.name):
-            for submission in sorted(assignment.submissions, key=lambda s: s.student.id):
-                for nb in sorted(submission.notebooks, key=lambda n: n.name):
-                    for grade in sorted(nb.grades, key=lambda g: g.name):
-                        out.append({"student": submission.student.id, "lab": assignment.name,
-                                    "notebook": nb.name, "exercise": grade.name,
-                                    "score": grade.score, "max_score": grade.max_score})
-                out.append({"student": submission.student.id, "lab": assignment.name, "notebook": "",
-                            "exercise": "TOTAL", "score": submission.score, "max_score": submission.max_score})
+    for result in lab_results(course):
+        for nb in result.notebooks:
+            for ex in nb.exercises:
+                out.append({"student": result.student, "lab": result.lab, "notebook": nb.notebook,
+                            "exercise": ex.exercise, "score": "" if ex.score is None else ex.score,
+                            "max_score": ex.max_score, "manual": "yes" if ex.manual else "",
+                            "needs_manual": "yes" if ex.needs_manual else ""})
+        out.append({"student": result.student, "lab": result.lab, "notebook": "", "exercise": "TOTAL",
+                    "score": result.raw, "max_score": result.max_score, "manual": "",
+                    "needs_manual": "yes" if result.needs_manual else "", "submitted_at": result.submitted_at,
+                    "lateness": result.status, "extension": result.extension,
+                    "late_penalty": result.penalty, "final_score": result.final})
     return out
 
 

@@ -62,8 +62,13 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
                 for grade in submitted.grades:
                     cell = by_id.get(grade.name)
                     if cell is not None:
+                        # only auto_score: a manual_score someone gave in formgrader wins (nbgrader's
+                        # Grade.score prefers it) and survives every regrade
                         grade.auto_score = cell.points
                         grade.needs_manual_grade = False
+                    elif grade.cell.cell_type == "markdown":
+                        # a written answer: people grade it; until then it waits, never a final 0
+                        grade.needs_manual_grade = grade.manual_score is None
                 gb.db.commit()
             except Exception:
                 gb.db.rollback()

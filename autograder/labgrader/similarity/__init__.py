@@ -1,0 +1,1 @@
+"""similarity: pairwise similarity of answer cells across submissions (copydetect fingerprints)."""
