@@ -31,6 +31,11 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("a constant column does not produce NaN", hint="add eps to the standard deviation"):
             out = standardize(torch.ones(4, 3))
             assert not torch.isnan(out).any(), "got NaN"
+        with c.case("standardize leaves the caller's x unchanged",
+                    hint="compute a new tensor: in-place operations (x -= ..., x /= ...) change the caller's data"):
+            before = x.clone()
+            standardize(x)
+            assert torch.equal(x, before), "x was modified"
 
 
 def check_softmax(softmax) -> None:
@@ -45,6 +50,11 @@ def check_softmax(softmax) -> None:
         with c.case("large logits do not overflow ([1000, 1000] -> [0.5, 0.5])",
                     hint="subtract the row maximum before exp: softmax(x) = softmax(x - max(x))"):
             assert_close(softmax(torch.tensor([[1000.0, 1000.0]])), torch.tensor([[0.5, 0.5]]), "softmax")
+        with c.case("the caller's logits are left unchanged",
+                    hint="compute new tensors: in-place operations (-=, exp_()) change the caller's logits"):
+            before = x.clone()
+            softmax(x)
+            assert torch.equal(x, before), "the logits were modified"
 
 
 def check_mse_gradient(mse_gradient) -> None:
@@ -100,12 +110,29 @@ def check_mlp(build_mlp, MLP) -> None:
             assert (out < 0).any(), "no negative logits: is there a ReLU after the last layer?"
 
 
-def check_training(losses, accuracy, epochs: int) -> None:
+def check_training(losses, accuracy, epochs: int, train=None) -> None:
     with Checks("the training loop") as c:
-        with c.case(f"train returns one loss per epoch ({epochs})",
-                    hint="append the mean batch loss once per epoch"):
+        with c.case(f"train returns one loss per epoch ({epochs}), as Python floats",
+                    hint="append the mean of the epoch's loss.item() values once per epoch"):
             assert len(losses) == epochs, f"got {len(losses)} values"
+            kinds = sorted({type(v).__name__ for v in losses})
+            assert kinds == ["float"], f"the values are {', '.join(kinds)}"
         with c.case("the loss goes down", hint="zero_grad, forward, loss, backward, step: in that order"):
             assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
         with c.case("test accuracy above 80%", hint="check the learning rate and that step() is called"):
             assert accuracy > 0.8, f"accuracy {accuracy:.1%}"
+        if train is None:
+            return
+        with c.case("train puts the model in training mode and calls on_epoch(epoch, mean_loss) once per epoch",
+                    hint="model.train() before the loop; after each epoch on_epoch(epoch, that epoch's mean loss)"):
+            torch.manual_seed(0)
+            model = nn.Sequential(nn.Linear(4, 3)).eval()  # as if an evaluation had left it in eval mode
+            data = torch.utils.data.TensorDataset(torch.randn(10, 4), torch.randint(0, 3, (10,)))
+            calls = []
+            history = train(model, torch.utils.data.DataLoader(data, batch_size=4), 2, 0.1,
+                            on_epoch=lambda *args: calls.append(args))
+            assert model.training, "the model is still in eval mode"
+            assert len(calls) == 2, f"on_epoch was called {len(calls)} times in 2 epochs"
+            assert [e for e, _ in calls] == [0, 1], f"epochs passed: {[e for e, _ in calls]}"
+            assert all(abs(float(l) - float(h)) < 1e-6 for (_, l), h in zip(calls, history)), \
+                "the second argument is not the epoch's mean loss"
