@@ -21,6 +21,9 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("flatten keeps each image's pixels together in row-major order",
                     hint="row i of the result must be image i read left to right, top to bottom"):
             assert_close(flatten(images)[1], torch.arange(12, 24, dtype=torch.float32), "row 1")
+        with c.case("flatten takes any number of dimensions: (2, 3, 4, 5) -> (2, 60)",
+                    hint="keep dimension 0 and merge all the others: reshape(x.shape[0], -1)"):
+            assert_shape(flatten(torch.zeros(2, 3, 4, 5)), (2, 60))
         x = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
         with c.case("standardize gives every column mean 0",
                     hint="features are columns: take the mean over the batch dimension (dim=0)"):
@@ -31,11 +34,18 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("a constant column does not produce NaN", hint="add eps to the standard deviation"):
             out = standardize(torch.ones(4, 3))
             assert not torch.isnan(out).any(), "got NaN"
+        with c.case("standardize uses the eps it is given, added to the std: column [-1, 1], eps=1 -> [-0.5, 0.5]",
+                    hint="divide by (std + eps) with the eps argument, not by sqrt(var + eps) or a fixed number"):
+            assert_close(standardize(torch.tensor([[-1.0], [1.0]]), eps=1.0), torch.tensor([[-0.5], [0.5]]), "output")
+        with c.case("standardize keeps the input's dtype (float32 in, float32 out)",
+                    hint="compute in float32, or cast the result back with .to(x.dtype)"):
+            dtype = standardize(x).dtype
+            assert dtype == torch.float32, f"dtype {dtype}"
         with c.case("standardize leaves the caller's x unchanged",
                     hint="compute a new tensor: in-place operations (x -= ..., x /= ...) change the caller's data"):
-            before = x.clone()
-            standardize(x)
-            assert torch.equal(x, before), "x was modified"
+            fresh = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
+            standardize(fresh)
+            assert torch.equal(fresh, torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])), "x was modified"
 
 
 def check_softmax(softmax) -> None:
@@ -49,12 +59,26 @@ def check_softmax(softmax) -> None:
             assert_close(out.sum(dim=-1), torch.ones(4), "row sums")
         with c.case("large logits do not overflow ([1000, 1000] -> [0.5, 0.5])",
                     hint="subtract the row maximum before exp: softmax(x) = softmax(x - max(x))"):
-            assert_close(softmax(torch.tensor([[1000.0, 1000.0]])), torch.tensor([[0.5, 0.5]]), "softmax")
+            out = softmax(torch.tensor([[1000.0, 1000.0]]))
+            assert not torch.isnan(out).any(), "got NaN: exp(1000) overflows to inf"
+            assert_close(out, torch.tensor([[0.5, 0.5]]), "softmax")
+        with c.case("each row has its own maximum: [[1000, 1000], [-1000, -1000], [0, 200]] -> [0.5, 0.5], [0.5, 0.5], [0, 1]",
+                    hint="subtract each row's maximum (max over dim=-1 with keepdim=True): one number for all "
+                         "rows, or the mean, overflows or underflows"):
+            out = softmax(torch.tensor([[1000.0, 1000.0], [-1000.0, -1000.0], [0.0, 200.0]]))
+            assert not torch.isnan(out).any(), "got NaN: some exp() overflowed to inf or every exp() of a row underflowed to 0"
+            assert_close(out, torch.tensor([[0.5, 0.5], [0.5, 0.5], [0.0, 1.0]]), "softmax")
+        with c.case("works on (2, 3, 4) logits (softmax over the last dimension) and keeps float32",
+                    hint="use dim=-1 (the last dimension) rather than a fixed dim=1; no .double()"):
+            out = softmax(torch.randn(2, 3, 4, generator=torch.Generator().manual_seed(1)))
+            assert_shape(out, (2, 3, 4))
+            assert out.dtype == torch.float32, f"dtype {out.dtype}"
+            assert_close(out.sum(dim=-1), torch.ones(2, 3), "sums over the last dimension")
         with c.case("the caller's logits are left unchanged",
                     hint="compute new tensors: in-place operations (-=, exp_()) change the caller's logits"):
-            before = x.clone()
-            softmax(x)
-            assert torch.equal(x, before), "the logits were modified"
+            logits = torch.tensor([[0.5, -1.0, 2.0]])
+            softmax(logits)
+            assert torch.equal(logits, torch.tensor([[0.5, -1.0, 2.0]])), "the logits were modified"
 
 
 def check_mse_gradient(mse_gradient) -> None:
