@@ -65,6 +65,11 @@ def check_get_batch(get_batch) -> None:
             x, y = get_batch(torch.arange(12), 10, 200, torch.Generator().manual_seed(0))
             starts = set(x[:, 0].tolist())
             assert starts == {0, 1}, f"starts drawn: {sorted(starts)}"
+        with c.case("a batch of one keeps its batch dimension: (1, seq_len)",
+                    hint="torch.stack of one window gives (1, T); do not squeeze"):
+            x, y = get_batch(ids, 10, 1, torch.Generator().manual_seed(0))
+            assert_shape(x, (1, 10), "x")
+            assert_shape(y, (1, 10), "y")
 
 
 def check_model(MusicLSTM, MusicConfig) -> None:
@@ -105,9 +110,11 @@ def check_model(MusicLSTM, MusicConfig) -> None:
 
 def check_loss(sequence_loss) -> None:
     with Checks("sequence_loss") as c:
-        with c.case("all-zero logits over 5 characters give ln 5 = 1.609",
-                    hint="cross-entropy of the uniform distribution is ln(vocab size)"):
+        with c.case("all-zero logits over 5 characters give ln 5 = 1.609, as a 0-d tensor",
+                    hint="the mean over all B*T positions (F.cross_entropy's default reduction), returned as "
+                         "the tensor itself (backward() needs it, so no .item())"):
             loss = sequence_loss(torch.zeros(2, 3, 5), torch.zeros(2, 3, dtype=torch.long))
+            assert isinstance(loss, torch.Tensor), f"got {type(loss).__name__}"
             assert_shape(loss, (), "loss")
             assert_close(loss, torch.tensor(math.log(5)), "loss")
         # position (b, t) gives its target probability p[b, t]; the loss is mean(-ln p)
@@ -171,6 +178,18 @@ def check_train_step(train_step) -> None:
             after = torch.cat([p.detach().flatten() for p in model.parameters()])
             moved = float((after - before).norm())
             assert 0 < moved <= 0.01 + 1e-5, f"the weights moved by {moved:.4f}"
+        with c.case("puts the model in training mode, calls it once and uses the loss_fn it is given",
+                    hint="model.train() first (validation leaves the model in eval mode); one forward "
+                         "pass; loss = loss_fn(logits, y) with the loss_fn argument"):
+            model = _TinyModel().eval()
+            calls = []
+            model.register_forward_hook(lambda *_: calls.append(1))
+            used = []
+            loss = train_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, y,
+                              lambda logits, targets: used.append(1) or 2 * _ce(logits, targets), 10.0)
+            assert model.training, "the model is still in eval mode"
+            assert len(calls) == 1, f"the model was called {len(calls)} times"
+            assert used, "loss_fn was never called"
 
 
 class _ScriptModel(nn.Module):
@@ -223,6 +242,13 @@ def check_sampling(sample) -> None:
             sample(model, vocab, start="X:", max_len=10)
             assert not any(g for g, _ in model.calls), "autograd was on while sampling"
             assert not any(t for _, t in model.calls), "the model was in training mode while sampling"
+        with c.case("the same generator seed gives the same tune, another seed another one",
+                    hint="pass generator=generator to torch.multinomial"):
+            def run(seed):
+                return sample(_FixedModel([0.0] * 4), ["a", "b", "c", "d"], start="a", max_len=40,
+                              generator=torch.Generator().manual_seed(seed))
+            assert run(3) == run(3), "two tunes from equally seeded generators differ"
+            assert run(3) != run(4), "two different seeds give the same tune"
         logits = [0.0, math.log(3.0)]  # probabilities 1/4 and 3/4
         for temperature, expected in ((1.0, 0.75), (0.5, 0.9), (2.0, 3 ** 0.5 / (1 + 3 ** 0.5))):
             with c.case(f"temperature {temperature}: 'b' comes {expected:.0%} of the time for logits [0, ln 3]",

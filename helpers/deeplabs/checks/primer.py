@@ -21,6 +21,9 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("flatten keeps each image's pixels together in row-major order",
                     hint="row i of the result must be image i read left to right, top to bottom"):
             assert_close(flatten(images)[1], torch.arange(12, 24, dtype=torch.float32), "row 1")
+        with c.case("flatten takes any number of dimensions: (2, 3, 4, 5) -> (2, 60)",
+                    hint="keep dimension 0 and merge all the others: reshape(x.shape[0], -1)"):
+            assert_shape(flatten(torch.zeros(2, 3, 4, 5)), (2, 60))
         x = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
         with c.case("standardize gives every column mean 0",
                     hint="features are columns: take the mean over the batch dimension (dim=0)"):
@@ -31,6 +34,18 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("a constant column does not produce NaN", hint="add eps to the standard deviation"):
             out = standardize(torch.ones(4, 3))
             assert not torch.isnan(out).any(), "got NaN"
+        with c.case("standardize uses the eps it is given, added to the std: column [-1, 1], eps=1 -> [-0.5, 0.5]",
+                    hint="divide by (std + eps) with the eps argument, not by sqrt(var + eps) or a fixed number"):
+            assert_close(standardize(torch.tensor([[-1.0], [1.0]]), eps=1.0), torch.tensor([[-0.5], [0.5]]), "output")
+        with c.case("standardize keeps the input's dtype (float32 in, float32 out)",
+                    hint="compute in float32, or cast the result back with .to(x.dtype)"):
+            dtype = standardize(x).dtype
+            assert dtype == torch.float32, f"dtype {dtype}"
+        with c.case("standardize leaves the caller's x unchanged",
+                    hint="compute a new tensor: in-place operations (x -= ..., x /= ...) change the caller's data"):
+            fresh = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
+            standardize(fresh)
+            assert torch.equal(fresh, torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])), "x was modified"
 
 
 def check_softmax(softmax) -> None:
@@ -44,7 +59,26 @@ def check_softmax(softmax) -> None:
             assert_close(out.sum(dim=-1), torch.ones(4), "row sums")
         with c.case("large logits do not overflow ([1000, 1000] -> [0.5, 0.5])",
                     hint="subtract the row maximum before exp: softmax(x) = softmax(x - max(x))"):
-            assert_close(softmax(torch.tensor([[1000.0, 1000.0]])), torch.tensor([[0.5, 0.5]]), "softmax")
+            out = softmax(torch.tensor([[1000.0, 1000.0]]))
+            assert not torch.isnan(out).any(), "got NaN: exp(1000) overflows to inf"
+            assert_close(out, torch.tensor([[0.5, 0.5]]), "softmax")
+        with c.case("each row has its own maximum: [[1000, 1000], [-1000, -1000], [0, 200]] -> [0.5, 0.5], [0.5, 0.5], [0, 1]",
+                    hint="subtract each row's maximum (max over dim=-1 with keepdim=True): one number for all "
+                         "rows, or the mean, overflows or underflows"):
+            out = softmax(torch.tensor([[1000.0, 1000.0], [-1000.0, -1000.0], [0.0, 200.0]]))
+            assert not torch.isnan(out).any(), "got NaN: some exp() overflowed to inf or every exp() of a row underflowed to 0"
+            assert_close(out, torch.tensor([[0.5, 0.5], [0.5, 0.5], [0.0, 1.0]]), "softmax")
+        with c.case("works on (2, 3, 4) logits (softmax over the last dimension) and keeps float32",
+                    hint="use dim=-1 (the last dimension) rather than a fixed dim=1; no .double()"):
+            out = softmax(torch.randn(2, 3, 4, generator=torch.Generator().manual_seed(1)))
+            assert_shape(out, (2, 3, 4))
+            assert out.dtype == torch.float32, f"dtype {out.dtype}"
+            assert_close(out.sum(dim=-1), torch.ones(2, 3), "sums over the last dimension")
+        with c.case("the caller's logits are left unchanged",
+                    hint="compute new tensors: in-place operations (-=, exp_()) change the caller's logits"):
+            logits = torch.tensor([[0.5, -1.0, 2.0]])
+            softmax(logits)
+            assert torch.equal(logits, torch.tensor([[0.5, -1.0, 2.0]])), "the logits were modified"
 
 
 def check_mse_gradient(mse_gradient) -> None:
@@ -100,12 +134,29 @@ def check_mlp(build_mlp, MLP) -> None:
             assert (out < 0).any(), "no negative logits: is there a ReLU after the last layer?"
 
 
-def check_training(losses, accuracy, epochs: int) -> None:
+def check_training(losses, accuracy, epochs: int, train=None) -> None:
     with Checks("the training loop") as c:
-        with c.case(f"train returns one loss per epoch ({epochs})",
-                    hint="append the mean batch loss once per epoch"):
+        with c.case(f"train returns one loss per epoch ({epochs}), as Python floats",
+                    hint="append the mean of the epoch's loss.item() values once per epoch"):
             assert len(losses) == epochs, f"got {len(losses)} values"
+            kinds = sorted({type(v).__name__ for v in losses})
+            assert kinds == ["float"], f"the values are {', '.join(kinds)}"
         with c.case("the loss goes down", hint="zero_grad, forward, loss, backward, step: in that order"):
             assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
         with c.case("test accuracy above 80%", hint="check the learning rate and that step() is called"):
             assert accuracy > 0.8, f"accuracy {accuracy:.1%}"
+        if train is None:
+            return
+        with c.case("train puts the model in training mode and calls on_epoch(epoch, mean_loss) once per epoch",
+                    hint="model.train() before the loop; after each epoch on_epoch(epoch, that epoch's mean loss)"):
+            torch.manual_seed(0)
+            model = nn.Sequential(nn.Linear(4, 3)).eval()  # as if an evaluation had left it in eval mode
+            data = torch.utils.data.TensorDataset(torch.randn(10, 4), torch.randint(0, 3, (10,)))
+            calls = []
+            history = train(model, torch.utils.data.DataLoader(data, batch_size=4), 2, 0.1,
+                            on_epoch=lambda *args: calls.append(args))
+            assert model.training, "the model is still in eval mode"
+            assert len(calls) == 2, f"on_epoch was called {len(calls)} times in 2 epochs"
+            assert [e for e, _ in calls] == [0, 1], f"epochs passed: {[e for e, _ in calls]}"
+            assert all(abs(float(l) - float(h)) < 1e-6 for (_, l), h in zip(calls, history)), \
+                "the second argument is not the epoch's mean loss"

@@ -1,4 +1,7 @@
-"""Wrong answers for lab 01 part 2 (music generation with an LSTM)."""
+"""Wrong (MUTANTS) and correct-in-another-style (CORRECT) answers for lab 01 part 2 (music generation).
+
+Each exercise has a template filled with the correct parts (CORRECT's first entry) from which its
+mutants are made."""
 
 _BUILD_OK = '''
 def build_vocab(text):
@@ -46,11 +49,11 @@ def sequence_loss(logits, targets):
 
 _STEP = '''
 def train_step(model, optimizer, x, y, loss_fn, max_norm):
-    model.train()
 {body}
-    return loss.item()
+    return {ret}
 '''
-_STEP_OK = '''    optimizer.zero_grad()
+_STEP_OK = '''    model.train()
+    optimizer.zero_grad()
     logits, _ = model(x)
     loss = loss_fn(logits, y)
     loss.backward()
@@ -99,14 +102,41 @@ def valid_tune_rate(tunes, problem=tune_problem):
 _E = dict(mode="model.eval()", new_state="state", log="math.log(2)",
           rate="sum(problem(t) is None for t in tunes) / len(tunes)")
 
+
+def _step(body=_STEP_OK, ret="loss.item()"):
+    return _STEP.format(body=body, ret=ret)
+
+
+def _vocab(build=_BUILD_OK, vec=_VECTORIZE_OK, dev=_DEVECTORIZE_OK):
+    return build + vec + dev
+
+
+def _model(lstm_args=_LSTM_OK, forward=_FORWARD_OK):
+    return _MODEL.format(lstm_args=lstm_args, forward=forward)
+
+
+def _sample(**parts):
+    return _SAMPLE.format(**{**_S, **parts})
+
+
+def _eval(**parts):
+    return _EVAL.format(**{**_E, **parts})
+
+
+_LOSS_OK = "F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))"
+
 MUTANTS = {
     "ex1_vocab": [
-        ("vocabulary in order of first appearance", "def build_vocab(text):\n    return list(dict.fromkeys(text))\n"
-         + _VECTORIZE_OK + _DEVECTORIZE_OK),
-        ("indices start at 1 (0 kept for padding)", _BUILD_OK + _VECTORIZE_OK.replace("enumerate(vocab)", "enumerate(vocab, start=1)")
-         + _DEVECTORIZE_OK),
-        ("devectorize joins with spaces", _BUILD_OK + _VECTORIZE_OK + _DEVECTORIZE_OK.replace('"".join', '" ".join')),
-        ("vectorize returns a float tensor", _BUILD_OK + _VECTORIZE_OK.replace("torch.long", "torch.float32") + _DEVECTORIZE_OK),
+        ("vocabulary in order of first appearance", _vocab(build="def build_vocab(text):\n    return list(dict.fromkeys(text))\n")),
+        ("indices start at 1 (0 kept for padding)", _vocab(vec=_VECTORIZE_OK.replace("enumerate(vocab)", "enumerate(vocab, start=1)"))),
+        ("devectorize joins with spaces", _vocab(dev=_DEVECTORIZE_OK.replace('"".join', '" ".join'))),
+        ("vectorize returns a float tensor", _vocab(vec=_VECTORIZE_OK.replace("torch.long", "torch.float32"))),
+        # new (issue 17), written before reading the hidden checks
+        ("vocabulary ordered by frequency",
+         _vocab(build="def build_vocab(text):\n    from collections import Counter\n    return [ch for ch, _ in Counter(text).most_common()]\n")),
+        ("devectorize only accepts tensors (ids.tolist())", _vocab(dev=_DEVECTORIZE_OK.replace("for i in ids", "for i in ids.tolist()"))),
+        ("no dtype: the empty text gives a float tensor", _vocab(vec=_VECTORIZE_OK.replace(", dtype=torch.long", ""))),
+        ("whitespace left out of the vocabulary", _vocab(build="def build_vocab(text):\n    return sorted(set(''.join(text.split())))\n")),
     ],
     "ex2_batch": [
         ("target not shifted", _BATCH.format(starts=_STARTS_OK, target="ids[s:s + seq_len]", ret="x, y")),
@@ -114,37 +144,196 @@ MUTANTS = {
         ("returns (time, batch)", _BATCH.format(starts=_STARTS_OK, target=_TARGET_OK, ret="x.T, y.T")),
         ("last window never drawn (off by one)", _BATCH.format(starts=_STARTS_OK.replace("len(ids) - seq_len", "len(ids) - seq_len - 1"),
                                                              target=_TARGET_OK, ret="x, y")),
+        # new (issue 17)
+        ("a start past the last window (target runs off the end)",
+         _BATCH.format(starts=_STARTS_OK.replace("len(ids) - seq_len", "len(ids) - seq_len + 1"), target=_TARGET_OK, ret="x, y")),
+        ("one start shared by every row",
+         _BATCH.format(starts="torch.randint(0, len(ids) - seq_len, (1,), generator=generator).repeat(batch_size)",
+                       target=_TARGET_OK, ret="x, y")),
+        ("squeezed: a batch of one loses its batch dimension", _BATCH.format(starts=_STARTS_OK, target=_TARGET_OK, ret="x.squeeze(), y.squeeze()")),
+        ("x and y windows drawn separately",
+         "def get_batch(ids, seq_len, batch_size, generator=None):\n    n = len(ids) - seq_len\n"
+         "    xs = torch.randint(0, n, (batch_size,), generator=generator)\n"
+         "    ys = torch.randint(0, n, (batch_size,), generator=generator)\n"
+         "    x = torch.stack([ids[s:s + seq_len] for s in xs.tolist()])\n"
+         "    y = torch.stack([ids[s + 1:s + seq_len + 1] for s in ys.tolist()])\n    return x, y\n"),
     ],
     "ex3_model": [
-        ("LSTM without batch_first", _MODEL.format(lstm_args="num_layers=cfg.num_layers", forward=_FORWARD_OK)),
-        ("state argument ignored", _MODEL.format(lstm_args=_LSTM_OK, forward=_FORWARD_OK.replace("(self.embedding(x), state)", "(self.embedding(x))"))),
-        ("softmax at the end of forward", _MODEL.format(lstm_args=_LSTM_OK, forward=_FORWARD_OK.replace("self.head(out)", "torch.softmax(self.head(out), dim=-1)"))),
-        ("num_layers ignored", _MODEL.format(lstm_args="batch_first=True", forward=_FORWARD_OK)),
+        ("LSTM without batch_first", _model(lstm_args="num_layers=cfg.num_layers")),
+        ("state argument ignored", _model(forward=_FORWARD_OK.replace("(self.embedding(x), state)", "(self.embedding(x))"))),
+        ("softmax at the end of forward", _model(forward=_FORWARD_OK.replace("self.head(out)", "torch.softmax(self.head(out), dim=-1)"))),
+        ("num_layers ignored", _model(lstm_args="batch_first=True")),
+        # new (issue 17)
+        ("embedding_dim ignored (embeddings of hidden_size)",
+         _model().replace("nn.Embedding(cfg.vocab_size, cfg.embedding_dim)", "nn.Embedding(cfg.vocab_size, cfg.hidden_size)")
+                 .replace("nn.LSTM(cfg.embedding_dim,", "nn.LSTM(cfg.hidden_size,")),
+        ("ReLU between the LSTM and the head", _model(forward=_FORWARD_OK.replace("self.head(out)", "self.head(torch.relu(out))"))),
+        ("returns the state it was given, not the new one",
+         _model(forward="        out, _ = self.lstm(self.embedding(x), state)\n        return self.head(out), state")),
+        ("padding_idx=0 (index 0 is a real character)",
+         _model().replace("nn.Embedding(cfg.vocab_size, cfg.embedding_dim)", "nn.Embedding(cfg.vocab_size, cfg.embedding_dim, padding_idx=0)")),
+        ("bidirectional LSTM (reads the future)",
+         _model(lstm_args=_LSTM_OK + ", bidirectional=True").replace("nn.Linear(cfg.hidden_size,", "nn.Linear(2 * cfg.hidden_size,")),
     ],
     "ex4_loss": [
         ("softmax applied before cross-entropy", _LOSS.format(body="F.cross_entropy(torch.softmax(logits, -1).reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
         ("logits flattened time-major, targets batch-major", _LOSS.format(body="F.cross_entropy(logits.transpose(0, 1).reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
-        ("sum instead of mean", _LOSS.format(body="F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), reduction='sum')")),
-        ("nll_loss on raw logits", _LOSS.format(body="F.nll_loss(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
+        ("sum instead of mean", _LOSS.format(body=_LOSS_OK[:-1] + ", reduction='sum')")),
+        ("nll_loss on raw logits", _LOSS.format(body=_LOSS_OK.replace("F.cross_entropy", "F.nll_loss"))),
+        # new (issue 17)
+        ("mean over sequences of per-sequence sums",
+         _LOSS.format(body="F.cross_entropy(logits.transpose(1, 2), targets, reduction='none').sum(dim=1).mean()")),
+        ("returns a Python float (.item())", _LOSS.format(body=_LOSS_OK + ".item()")),
+        ("shifts the targets again", _LOSS.format(body="F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1))")),
+        ("log_softmax over the time axis", _LOSS.format(body="F.nll_loss(F.log_softmax(logits, dim=1).reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
+        ("computed and returned in float64", _LOSS.format(body=_LOSS_OK.replace("logits.reshape(", "logits.double().reshape("))),
     ],
     "ex5_train_step": [
-        ("no zero_grad: gradients accumulate", _STEP.format(body=_STEP_OK.replace("    optimizer.zero_grad()\n", ""))),
-        ("no gradient clipping", _STEP.format(body=_STEP_OK.replace("    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)\n", ""))),
-        ("clipping after the step", _STEP.format(body=_STEP_OK.replace(
+        ("no zero_grad: gradients accumulate", _step(_STEP_OK.replace("    optimizer.zero_grad()\n", ""))),
+        ("no gradient clipping", _step(_STEP_OK.replace("    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)\n", ""))),
+        ("clipping after the step", _step(_STEP_OK.replace(
             "    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)\n    optimizer.step()",
             "    optimizer.step()\n    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)"))),
-        ("clips each value instead of the norm", _STEP.format(body=_STEP_OK.replace("clip_grad_norm_", "clip_grad_value_"))),
+        ("clips each value instead of the norm", _step(_STEP_OK.replace("clip_grad_norm_", "clip_grad_value_"))),
+        # new (issue 17)
+        ("never calls model.train()", _step(_STEP_OK.replace("    model.train()\n", ""))),
+        ("returns the loss tensor", _step(ret="loss")),
+        ("loss_fn argument ignored (calls sequence_loss)", _step(_STEP_OK.replace("loss_fn(logits, y)", "sequence_loss(logits, y)"))),
+        ("max_norm argument ignored (1.0 hard-coded)", _step(_STEP_OK.replace("model.parameters(), max_norm)", "model.parameters(), 1.0)"))),
+        ("returns the loss after the step", _step(ret="loss_fn(model(x)[0], y).item()")),
+        ("model called twice per step", _step(_STEP_OK.replace("loss_fn(logits, y)", "loss_fn(model(x)[0], y)"))),
     ],
     "ex6_sample": [
-        ("temperature multiplies the logits", _SAMPLE.format(**{**_S, "scaled": "logits[0, -1] * temperature"})),
-        ("state reset at every step", _SAMPLE.format(**{**_S, "old_state": "None"})),
-        ("never stops at the end of a tune", _SAMPLE.format(**{**_S, "stop": "        pass"})),
-        ("greedy: always the most likely character", _SAMPLE.format(**{**_S, "draw": "int(probs.argmax())"})),
+        ("temperature multiplies the logits", _sample(scaled="logits[0, -1] * temperature")),
+        ("state reset at every step", _sample(old_state="None")),
+        ("never stops at the end of a tune", _sample(stop="        pass")),
+        ("greedy: always the most likely character", _sample(draw="int(probs.argmax())")),
+        # new (issue 17)
+        ("feeds the whole text again at every step, with the state",
+         _sample().replace("        x = torch.tensor([[index]])", "        x = torch.tensor([[char_to_index[ch] for ch in text]])")),
+        ("model not put in eval mode", _sample().replace("    model.eval()\n", "")),
+        ("generator not passed to multinomial", _sample(draw="int(torch.multinomial(probs, 1))")),
+        ("max_len counts the prompt", _sample().replace("for _ in range(max_len):", "for _ in range(max_len - len(start)):")),
+        ("first character drawn from the prompt's first position", _sample(scaled="logits[0, 0] / temperature")),
+        ("temperature divides the probabilities (no effect)",
+         _sample().replace("torch.softmax(logits[0, -1] / temperature, dim=-1)", "torch.softmax(logits[0, -1], dim=-1) / temperature")),
     ],
     "ex7_evaluate": [
-        ("natural log (nats, not bits); rate counts tunes", _EVAL.format(**{**_E, "log": "1.0", "rate": "sum(problem(t) is None for t in tunes)"})),
-        ("state not carried between chunks", _EVAL.format(**{**_E, "new_state": "_"})),
-        ("model left in training mode (dropout on)", _EVAL.format(**{**_E, "mode": "pass"})),
-        ("rate counts the invalid tunes", _EVAL.format(**{**_E, "rate": "sum(problem(t) is not None for t in tunes) / len(tunes)"})),
+        ("natural log (nats, not bits); rate counts tunes", _eval(log="1.0", rate="sum(problem(t) is None for t in tunes)")),
+        ("state not carried between chunks", _eval(new_state="_")),
+        ("model left in training mode (dropout on)", _eval(mode="pass")),
+        ("rate counts the invalid tunes", _eval(rate="sum(problem(t) is not None for t in tunes) / len(tunes)")),
+        # new (issue 17)
+        ("divides by len(ids), not by the len(ids) - 1 predictions", _eval().replace("total / count /", "total / len(ids) /")),
+        ("last partial chunk dropped", _eval().replace("range(0, len(ids) - 1, seq_len)", "range(0, len(ids) - seq_len, seq_len)")),
+        ("mean of chunk means (a short last chunk counts as much as a full one)",
+         _eval().replace('F.cross_entropy(logits[0], y, reduction="sum").item()\n        count += len(y)',
+                         'F.cross_entropy(logits[0], y).item()\n        count += 1')),
+        ("returns a tensor (loss never .item()-ed)", _eval().replace('reduction="sum").item()', 'reduction="sum")')),
+        ("problem argument ignored (calls tune_problem)", _eval(rate="sum(tune_problem(t) is None for t in tunes) / len(tunes)")),
+        ("multiplies by ln 2 instead of dividing", _eval(log="(1 / math.log(2))")),
+    ],
+}
+
+CORRECT = {
+    "ex1_vocab": [
+        ("template", _vocab()),
+        ("vocab.index and torch.as_tensor",
+         "def build_vocab(text):\n    return sorted(list(set(text)))\n\n\n"
+         "def vectorize(text, vocab):\n    return torch.tensor([vocab.index(ch) for ch in text], dtype=torch.long)\n\n\n"
+         "def devectorize(ids, vocab):\n    return ''.join(vocab[i] for i in torch.as_tensor(ids, dtype=torch.long).tolist())\n"),
+        ("set literal and map",
+         "def build_vocab(text):\n    return sorted({*text})\n\n\n"
+         "def vectorize(text, vocab):\n    lookup = {ch: i for i, ch in enumerate(vocab)}\n"
+         "    return torch.as_tensor(list(map(lookup.__getitem__, text)), dtype=torch.int64)\n\n\n"
+         "def devectorize(ids, vocab):\n    return ''.join(map(vocab.__getitem__, [int(i) for i in ids]))\n"),
+    ],
+    "ex2_batch": [
+        ("template", _BATCH.format(starts=_STARTS_OK, target=_TARGET_OK, ret="x, y")),
+        ("one randint call per row",
+         "def get_batch(ids, seq_len, batch_size, generator=None):\n    xs, ys = [], []\n    for _ in range(batch_size):\n"
+         "        s = int(torch.randint(len(ids) - seq_len, (1,), generator=generator))\n"
+         "        xs.append(ids[s:s + seq_len])\n        ys.append(ids[s + 1:s + seq_len + 1])\n"
+         "    return torch.stack(xs), torch.stack(ys)\n"),
+        ("index arithmetic",
+         "def get_batch(ids, seq_len, batch_size, generator=None):\n"
+         "    starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)\n"
+         "    windows = ids[starts[:, None] + torch.arange(seq_len + 1)]\n    return windows[:, :-1], windows[:, 1:]\n"),
+    ],
+    "ex3_model": [
+        ("template", _model()),
+        ("positional LSTM arguments, state unpacked",
+         _MODEL.format(lstm_args="cfg.num_layers, batch_first=True",
+                       forward="        emb = self.embedding(x)\n        out, (h, c) = self.lstm(emb, state)\n"
+                               "        logits = self.head(out)\n        return logits, (h, c)")),
+        ("time-major LSTM with transposes",
+         _MODEL.format(lstm_args="num_layers=cfg.num_layers",
+                       forward="        out, state = self.lstm(self.embedding(x).transpose(0, 1), state)\n"
+                               "        return self.head(out.transpose(0, 1)), state")),
+    ],
+    "ex4_loss": [
+        ("template", _LOSS.format(body=_LOSS_OK)),
+        ("classes on dim 1 (transpose)", _LOSS.format(body="F.cross_entropy(logits.transpose(1, 2), targets)")),
+        ("log_softmax and gather in float64, cast back",
+         _LOSS.format(body="-F.log_softmax(logits.double(), dim=-1).gather(-1, targets[..., None]).mean().to(logits.dtype)")),
+    ],
+    "ex5_train_step": [
+        ("template", _step()),
+        ("set_to_none, keyword max_norm, float()",
+         "def train_step(model, optimizer, x, y, loss_fn, max_norm):\n    model.train()\n"
+         "    optimizer.zero_grad(set_to_none=True)\n    logits = model(x)[0]\n    loss = loss_fn(logits, y)\n"
+         "    loss.backward()\n    torch.nn.utils.clip_grad_norm_(list(model.parameters()), max_norm=max_norm)\n"
+         "    optimizer.step()\n    return float(loss)\n"),
+        ("model.zero_grad, detach().cpu()",
+         "def train_step(model, optimizer, x, y, loss_fn, max_norm):\n    model.train(True)\n    model.zero_grad()\n"
+         "    out, _state = model(x)\n    loss = loss_fn(out, y)\n    loss.backward()\n"
+         "    nn.utils.clip_grad_norm_(model.parameters(), max_norm)\n    optimizer.step()\n"
+         "    return loss.detach().cpu().item()\n"),
+    ],
+    "ex6_sample": [
+        ("template", _sample()),
+        ("prompt fed one character at a time, 2-D multinomial",
+         "@torch.no_grad()\n"
+         "def sample(model, vocab, start='X:1\\nT:', max_len=1000, temperature=1.0, generator=None):\n"
+         "    model.eval()\n    index_of = {ch: i for i, ch in enumerate(vocab)}\n    state = None\n"
+         "    for ch in start:\n        logits, state = model(torch.tensor([[index_of[ch]]]), state)\n"
+         "    out = start\n    for _ in range(max_len):\n"
+         "        probs = F.softmax(logits[:, -1, :] / temperature, dim=-1)\n"
+         "        nxt = torch.multinomial(probs, num_samples=1, generator=generator)\n"
+         "        out += vocab[nxt.item()]\n        if out.endswith('\\n\\n'):\n            break\n"
+         "        logits, state = model(nxt, state)\n    return out\n"),
+        ("while loop, float64 probabilities",
+         "@torch.no_grad()\n"
+         "def sample(model, vocab, start='X:1\\nT:', max_len=1000, temperature=1.0, generator=None):\n"
+         "    model.eval()\n    lookup = {ch: i for i, ch in enumerate(vocab)}\n"
+         "    x = torch.tensor([[lookup[ch] for ch in start]])\n    state, generated = None, []\n"
+         "    while len(generated) < max_len:\n        logits, state = model(x, state)\n"
+         "        probs = torch.exp(torch.log_softmax(logits[0, -1].double() / temperature, dim=-1))\n"
+         "        i = torch.multinomial(probs, 1, generator=generator).item()\n        generated.append(vocab[i])\n"
+         "        if (start + ''.join(generated)).endswith('\\n\\n'):\n            break\n        x = torch.tensor([[i]])\n"
+         "    return start + ''.join(generated)\n"),
+    ],
+    "ex7_evaluate": [
+        ("template", _eval()),
+        ("split into chunks, float()",
+         "@torch.no_grad()\n"
+         "def bits_per_char(model, ids, seq_len=256):\n    model.eval()\n    inputs, targets = ids[:-1], ids[1:]\n"
+         "    total, state = 0.0, None\n"
+         "    for x, y in zip(inputs.split(seq_len), targets.split(seq_len)):\n"
+         "        logits, state = model(x.unsqueeze(0), state)\n"
+         "        total += float(F.cross_entropy(logits.squeeze(0), y, reduction='sum'))\n"
+         "    return total / len(targets) / math.log(2)\n\n\n"
+         "def valid_tune_rate(tunes, problem=tune_problem):\n"
+         "    return len([t for t in tunes if problem(t) is None]) / len(tunes) if tunes else 0.0\n"),
+        ("log_softmax and gather, log2 at the end",
+         "@torch.no_grad()\n"
+         "def bits_per_char(model, ids, seq_len=256):\n    model.eval()\n    nll, state = [], None\n"
+         "    for i in range(0, len(ids) - 1, seq_len):\n        j = min(i + seq_len, len(ids) - 1)\n"
+         "        logits, state = model(ids[None, i:j], state)\n"
+         "        logp = F.log_softmax(logits[0].double(), dim=-1)\n"
+         "        nll.append(-logp.gather(1, ids[i + 1:j + 1, None]).squeeze(1))\n"
+         "    return (torch.cat(nll).mean() / math.log(2)).item()\n\n\n"
+         "def valid_tune_rate(tunes, problem=tune_problem):\n"
+         "    return sum(1 for t in tunes if problem(t) is None) / max(len(tunes), 1)\n"),
     ],
 }
