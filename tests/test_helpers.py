@@ -293,3 +293,13 @@ def test_progress_bar_is_saved_in_its_final_state(tmp_path):
                             ).execute()
     shown = [o["data"]["text/plain"] for o in nb.cells[0].outputs if o.output_type == "display_data"]
     assert len(shown) == 1 and "5/5" in shown[0] and "100%" in shown[0], shown
+
+
+def test_assert_close_never_lets_nan_through():
+    from deeplabs.checks import assert_close
+
+    assert_close(torch.tensor([1.0, float("nan")]), [1.0, float("nan")])  # NaN where NaN is expected
+    with pytest.raises(AssertionError, match="index \\(1,\\)"):
+        assert_close(torch.tensor([1.0, float("nan")]), [1.0, 2.0])
+    with pytest.raises(AssertionError):
+        assert_close(torch.tensor(float("nan")), 0.5)

@@ -76,9 +76,13 @@ def assert_close(actual, expected, name: str = "output", atol: float = 1e-5, rto
     assert actual_t.shape == expected_t.shape, (
         f"{name} has shape {tuple(actual_t.shape)}, expected {tuple(expected_t.shape)}")
     diff = (actual_t.double() - expected_t).abs()
-    bad = diff > atol + rtol * expected_t.abs()
+    # `not (diff <= tol)` rather than `diff > tol`: a NaN is never close (NaN > tol is False),
+    # except where NaN is what was expected
+    both_nan = actual_t.isnan() & expected_t.isnan()
+    bad = ~(diff <= atol + rtol * expected_t.abs()) & ~both_nan
     if bool(bad.any()):
-        idx = tuple(int(i) for i in np.unravel_index(int(diff.argmax()), tuple(diff.shape))) if diff.ndim else ()
+        where = torch.where(bad, diff.nan_to_num(nan=float("inf")), torch.zeros_like(diff))
+        idx = tuple(int(i) for i in np.unravel_index(int(where.argmax()), tuple(diff.shape))) if diff.ndim else ()
         raise AssertionError(f"{name} differs: at index {idx} got {actual_t[idx].item():.6g}, "
                              f"expected {expected_t[idx].item():.6g}")
 
