@@ -81,7 +81,8 @@ def main() -> None:
         rows = []
         if not args.skip_nbgrader:
             rows.append(("nbgrader autograde, serial", nbgrader_serial(args.n, root), children_maxrss_mb()))
-        rows.append((f"labgrader, {args.workers} threads", labgrader(args.n, root, args.workers, None), children_maxrss_mb()))
+        rows.append((f"labgrader, {args.workers} threads", labgrader(args.n, root, args.workers, None),
+                     children_maxrss_mb()))
         rows.append((f"labgrader, Dask LocalCluster ({args.workers})", labgrader(args.n, root, args.workers, "local"),
                      children_maxrss_mb()))
     base = rows[0][1]

@@ -130,7 +130,8 @@ def shown_to_student(course, student) -> str:
 
 
 def test_feedback_html_has_no_live_script(graded, course):
-    pages = generate_feedback(course, LAB, student="fake-html") + generate_feedback(course, LAB, student="leak-print-hidden")
+    pages = (generate_feedback(course, LAB, student="fake-html")
+             + generate_feedback(course, LAB, student="leak-print-hidden"))
     assert pages
     for page in pages:
         html = page.read_text()

@@ -83,7 +83,8 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
     before = set(json.loads(state.read_text())) if state.exists() else set()
     proc = subprocess.Popen([sys.executable, "-m", "labgrader", "--workspace", str(course.workspace), "grade", LAB,
                              "--submissions", str(subs), "--workers", "1", "--notebook", NB], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LABGRADER_REPO": str(course.repo)})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "LABGRADER_REPO": str(course.repo)})
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:  # kill right after the first submission is written
         done = set(json.loads(state.read_text())) - before if state.exists() else set()
@@ -110,7 +111,8 @@ def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
         names = set(z.namelist())
         z.extractall(tmp_path / "source")
     assert {"setup.sh", "run_autograder", "course/pyproject.toml"} <= names
-    assert any(n.startswith("course/solutions/") for n in names) and not any(n.startswith("course/tests") for n in names)
+    assert any(n.startswith("course/solutions/") for n in names)
+    assert not any(n.startswith("course/tests") for n in names)
     submission = tmp_path / "submission"
     submission.mkdir()
     (submission / "my_notebook.ipynb").write_text(notebooks["solution"])

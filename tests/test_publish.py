@@ -47,7 +47,8 @@ def _plant_in_stub(course, tree):
 
 def _plant_in_package(course, tree):
     with open(tree / "helpers" / "deeplabs" / "plots.py", "a") as fh:
-        fh.write("\n# a helper that happens to hold the answer\n" + _a_line(course, "05_adversarial", "solution") + "\n")
+        fh.write("\n# a helper that happens to hold the answer\n"
+                 + _a_line(course, "05_adversarial", "solution") + "\n")
 
 
 def _plant_hidden_test_in_readme(course, tree):
@@ -80,8 +81,8 @@ def _edited_lab(course, tree):
 def _grader_in_pyproject(course, tree):
     pyproject = tree / "pyproject.toml"
     text = pyproject.read_text().replace('packages = ["deeplabs"', 'packages = ["labgrader", "deeplabs"')
-    pyproject.write_text(text.replace('package-dir = { "deeplabs" = "helpers/deeplabs" }',
-                                      'package-dir = { "deeplabs" = "helpers/deeplabs", "labgrader" = "helpers/deeplabs" }'))
+    both = 'package-dir = { "deeplabs" = "helpers/deeplabs", "labgrader" = "helpers/deeplabs" }'
+    pyproject.write_text(text.replace('package-dir = { "deeplabs" = "helpers/deeplabs" }', both))
 
 
 @pytest.mark.parametrize("tamper, expected", [

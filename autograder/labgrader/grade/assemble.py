@@ -82,8 +82,9 @@ def printable_name(name: str | os.PathLike) -> str:
         except UnicodeEncodeError:  # a surrogate not produced by the file system
             raw = name.encode("utf-8", "backslashreplace")
     text = raw.decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
-                    else f"\\U{ord(c):08x}") for c in text)
+    return "".join(c if c.isprintable()
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
+                         else f"\\U{ord(c):08x}") for c in text)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),

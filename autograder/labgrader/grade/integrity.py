@@ -19,7 +19,8 @@ from .assemble import is_answer
 
 # what honest lab code never needs (each with the reason it is on the list)
 TRIPWIRES = {
-    r"deeplabs\s*\.\s*grading|from\s+deeplabs\s+import\s+[^\n]*\bgrading\b|\bgrading\s*\.\s*record\b": "the grader's recorder",
+    r"deeplabs\s*\.\s*grading|from\s+deeplabs\s+import\s+[^\n]*\bgrading\b"
+    r"|\bgrading\s*\.\s*record\b": "the grader's recorder",
     r"DEEPLABS_GRADER": "the grader's environment",
     r"vnd\.deeplabs": "the grader's record messages",
     r"\bsettrace\b|\bsetprofile\b|\bsys\.monitoring\b": "tracing hooks",
