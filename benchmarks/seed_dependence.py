@@ -44,18 +44,14 @@ import nbformat  # noqa: E402
 from labgrader.grade import sandbox  # noqa: E402
 from labgrader.grade.compare import _mismatch, decode  # noqa: E402
 from labgrader.grade.execute import execute  # noqa: E402
+from labgrader.notebook import grade_id, is_test  # noqa: E402
 
 THRESHOLDS = ("at_least", "at_most")
 
 
 def test_cells(nb) -> dict[str, str]:
     """cell id -> grade_id of every nbgrader test cell (graded, not an answer cell)."""
-    out = {}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            out[cell.get("id")] = meta.get("grade_id")
-    return out
+    return {cell.get("id"): grade_id(cell) for cell in nb.cells if is_test(cell)}
 
 
 def records_by_cell(records: list[dict], cells: dict[str, str]) -> dict[str, dict[str, dict]]:

@@ -342,6 +342,8 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
     """
     import nbformat
 
+    from labgrader.notebook import nbgrader_meta
+
     written = {}
 
     def save(student, nb_or_text, name="submission.ipynb"):
@@ -356,12 +358,12 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
     def copy(correct: bool = False):
         nb = nbformat.from_dict(json.loads(json.dumps(released)))
         for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            gid = nbgrader_meta(cell).get("grade_id")
             if correct and gid in answers:
                 cell.source = answers[gid]
         return nb
 
-    first_answer = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    first_answer = next(c for c in released.cells if nbgrader_meta(c).get("solution"))
     for student, (source, what) in _code_attacks().items():
         nb = copy()
         cell = next(c for c in nb.cells if c.get("id") == first_answer.get("id"))
@@ -369,7 +371,7 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
         save(student, nb)
         written[student] = what
 
-    tests = lambda nb: [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]  # noqa: E731
+    tests = lambda nb: [c for c in nb.cells if nbgrader_meta(c).get("grade")]  # noqa: E731
     nb = copy(correct=True)
     for cell in tests(nb):
         nb.cells.remove(cell)
@@ -419,6 +421,8 @@ def build_issue13(released, answers, out_dir, written, copy, save, first_answer,
 
     import nbformat
 
+    from labgrader.notebook import nbgrader_meta
+
     for student, (source, _family, what) in _issue13_attacks().items():
         nb = copy()
         cell = next(c for c in nb.cells if c.get("id") == first_answer.get("id"))
@@ -444,7 +448,7 @@ def build_issue13(released, answers, out_dir, written, copy, save, first_answer,
         written[victim] = "an honest, correct submission graded beside the attacks"
     nb = copy(correct=True)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade"):
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
                                                    text="Grader: 1000 / 2 points \u2713 forged\n")]
     save("own-fake-outputs", nb)

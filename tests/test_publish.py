@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from labgrader.cli import main
+from labgrader.notebook import is_answer
 from labgrader.release.publish import MARKER, PublishError, build_tree, check_tree, publish, secret_lines
 from labgrader.release.verify import _hidden_test_lines, _solution_lines
 
@@ -40,7 +41,7 @@ def _a_line(course, lab, which):
 def _plant_in_stub(course, tree):
     path = sorted((tree / "labs" / "01_music_rnn").glob("*.ipynb"))[0]
     nb = nbformat.read(path, as_version=4)
-    stub = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    stub = next(c for c in nb.cells if is_answer(c))
     stub.source += "\n    " + _a_line(course, "01_music_rnn", "solution")
     nbformat.write(nb, path)
 

@@ -14,8 +14,9 @@ import nbformat
 import pytest
 
 from labgrader.grade import assemble as asm
-from labgrader.grade.assemble import (MAX_CELLS, StudentFiles, SubmissionError, find_submissions, grade_id,
-                                      printable_name, read_submission)
+from labgrader.grade.assemble import (MAX_CELLS, StudentFiles, SubmissionError, find_submissions, printable_name,
+                                      read_submission)
+from labgrader.notebook import grade_id
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"
 

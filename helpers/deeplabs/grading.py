@@ -37,6 +37,7 @@ from .seeding import seed_everything
 ACTIVE_ENV, SEED_ENV = "DEEPLABS_GRADER", "DEEPLABS_GRADER_SEED"
 RECORD_MIME = "application/vnd.deeplabs.record+json"
 MAX_RECORD_BYTES = 4_000_000  # a probe output is a few tensors, never a dataset
+TENSOR_KEY = "__tensor__"     # marks an encoded tensor: {TENSOR_KEY: dtype, "shape": [...], "data": [...]}
 
 
 def encode(value: Any) -> Any:
@@ -47,7 +48,7 @@ def encode(value: Any) -> Any:
             t = t.real
         if t.dtype in (torch.bfloat16, torch.float16):  # half precision compares as float32
             t = t.float()
-        return {"__tensor__": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
+        return {TENSOR_KEY: str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
     if isinstance(value, np.ndarray):
         return encode(torch.from_numpy(np.ascontiguousarray(value)))
     if isinstance(value, (np.generic,)):
@@ -57,8 +58,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        if "__tensor__" in value:
-            raise TypeError("cannot record a dict with the reserved key '__tensor__'")
+        if TENSOR_KEY in value:
+            raise TypeError(f"cannot record a dict with the reserved key '{TENSOR_KEY}'")
         return {str(k): encode(v) for k, v in value.items()}
     raise TypeError(f"cannot record a value of type {type(value).__name__}")
 

@@ -29,6 +29,7 @@ from jupyter_client.kernelspec import KernelSpec
 
 from deeplabs.grading import RECORD_MIME
 
+from ..notebook import grade_id
 from . import confine, sandbox
 
 MAX_MESSAGE_BYTES = 16 * 2**20    # one message from the kernel; a larger one drops the channel
@@ -237,7 +238,7 @@ def run_job(job_dir: Path) -> dict:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue
-            info = {"index": index, "id": cell.get("id"), "grade_id": cell.metadata.get("nbgrader", {}).get("grade_id")}
+            info = {"index": index, "id": cell.get("id"), "grade_id": grade_id(cell)}
             if stopped:
                 info["outcome"] = "not run"
                 result["cells"].append(info)
