@@ -47,8 +47,7 @@ def nbgrader_serial(n: int, root: Path) -> float:
 
 
 def labgrader(n: int, root: Path, workers: int, scheduler: str | None) -> float:
-    from labgrader.config import load_course
-    from labgrader.grade.batch import grade_lab
+    from labgrader.api import grade_lab, load_course
 
     subs = root / f"subs-{scheduler or 'threads'}"
     subs.mkdir()
