@@ -2,6 +2,8 @@
 #
 #   make demo      release the labs, grade a sample class, print the gradebook
 #   make test      every test: helpers, release check, grading, fresh-install and browser runs
+#   make test-fast the inner loop: every test not marked slow (no end-to-end grading, fresh
+#                  installs, browser or red team), two workers
 #   make lint      ruff (pyproject's [tool.ruff]) and no outputs in solutions/ or labs/
 #   make release   regenerate labs/ from solutions/
 #   make install   the environment only (.venv: course + grader + dev extras)
@@ -15,7 +17,7 @@ STAMP  := $(VENV)/.installed
 export DEEPLABS_MODE ?= fast
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install system-packages demo test lint release clean
+.PHONY: install system-packages demo test test-fast lint release clean
 
 install: $(STAMP)
 
@@ -58,6 +60,9 @@ test: install
 	# and browser tests; --durations shows where CI time goes. Two workers (-n 2, 3.5 min faster on
 	# two cores); tests/conftest.py keeps each file, and each lab's grading, on one worker
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=15 tests
+
+test-fast: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not slow" --durations=10 tests
 
 # --keep-id: nbgrader and the grader find cells by id; nbstripout would otherwise drop them
 NOTEBOOKS = solutions/*/*.ipynb labs/*/*.ipynb

@@ -27,6 +27,7 @@ from tests.sample_class import perfect_notebook, visible_points
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(REPO / "labs") for p in (REPO / "labs").glob("*/*.ipynb"))
 GITHUB = "git+{repository}@{branch}"
+pytestmark = pytest.mark.slow  # every lab in a new virtual environment through its install cell
 
 
 @pytest.fixture(scope="module")
