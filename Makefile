@@ -3,6 +3,9 @@
 #   make demo      release the labs, grade a sample class, print the gradebook
 #   make demo-term a term: deadlines, feedback bundles, similarity and stats (course/term/)
 #   make test      every test: helpers, release check, grading, fresh-install and browser runs
+#   make test-fast the inner loop: every test not marked slow (no end-to-end grading, fresh
+#                  installs, browser or red team), two workers
+#   make lint      ruff (pyproject's [tool.ruff]) and no outputs in solutions/ or labs/
 #   make release   regenerate labs/ from solutions/
 #   make install   the environment only (.venv: course + grader + dev extras)
 
@@ -15,7 +18,7 @@ STAMP  := $(VENV)/.installed
 export DEEPLABS_MODE ?= fast
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install system-packages demo demo-term test release clean
+.PHONY: install system-packages demo demo-term test test-fast lint release clean
 
 install: $(STAMP)
 
@@ -65,6 +68,16 @@ test: install
 	# and browser tests; --durations shows where CI time goes. Two workers (-n 2, 3.5 min faster on
 	# two cores); tests/conftest.py keeps each file, and each lab's grading, on one worker
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=15 tests
+
+test-fast: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not slow" --durations=10 tests
+
+# --keep-id: nbgrader and the grader find cells by id; nbstripout would otherwise drop them
+NOTEBOOKS = solutions/*/*.ipynb labs/*/*.ipynb
+lint: install
+	$(BIN)/ruff check .
+	@$(BIN)/nbstripout --keep-id --verify $(NOTEBOOKS) \
+	  || { echo "notebooks are committed without outputs: $(BIN)/nbstripout --keep-id FILE"; exit 1; }
 
 clean:
 	rm -rf course .pytest_cache

@@ -47,8 +47,7 @@ def nbgrader_serial(n: int, root: Path) -> float:
 
 
 def labgrader(n: int, root: Path, workers: int, scheduler: str | None) -> float:
-    from labgrader.config import load_course
-    from labgrader.grade.batch import grade_lab
+    from labgrader.api import grade_lab, load_course
 
     subs = root / f"subs-{scheduler or 'threads'}"
     subs.mkdir()
@@ -81,7 +80,8 @@ def main() -> None:
         rows = []
         if not args.skip_nbgrader:
             rows.append(("nbgrader autograde, serial", nbgrader_serial(args.n, root), children_maxrss_mb()))
-        rows.append((f"labgrader, {args.workers} threads", labgrader(args.n, root, args.workers, None), children_maxrss_mb()))
+        rows.append((f"labgrader, {args.workers} threads", labgrader(args.n, root, args.workers, None),
+                     children_maxrss_mb()))
         rows.append((f"labgrader, Dask LocalCluster ({args.workers})", labgrader(args.n, root, args.workers, "local"),
                      children_maxrss_mb()))
     base = rows[0][1]

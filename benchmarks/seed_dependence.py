@@ -44,18 +44,14 @@ import nbformat  # noqa: E402
 from labgrader.grade import sandbox  # noqa: E402
 from labgrader.grade.compare import _mismatch, decode  # noqa: E402
 from labgrader.grade.execute import execute  # noqa: E402
+from labgrader.notebook import grade_id, is_test  # noqa: E402
 
 THRESHOLDS = ("at_least", "at_most")
 
 
 def test_cells(nb) -> dict[str, str]:
     """cell id -> grade_id of every nbgrader test cell (graded, not an answer cell)."""
-    out = {}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            out[cell.get("id")] = meta.get("grade_id")
-    return out
+    return {cell.get("id"): grade_id(cell) for cell in nb.cells if is_test(cell)}
 
 
 def records_by_cell(records: list[dict], cells: dict[str, str]) -> dict[str, dict[str, dict]]:
@@ -130,7 +126,7 @@ def summary(reports: list[dict]) -> list[str]:
     lines = [f"{'notebook':<52} {'cells':>5} {'seed-dep':>8} {'guessable':>9} {'threshold':>9} {'no-dep cells':>12}"]
     for r in reports:
         cells = r["cells"]
-        count = lambda k: sum(c["kind"] == k for cs in cells.values() for c in cs)  # noqa: E731
+        count = lambda k: sum(c["kind"] == k for cs in cells.values() for c in cs)  # noqa: E731, B023 (used in this iteration)
         flagged = [g for g, cs in cells.items() if not any(c["kind"] == "seed-dependent" for c in cs)]
         name = str(Path(r["notebook"]).relative_to(REPO) if Path(r["notebook"]).is_absolute() else r["notebook"])
         lines.append(f"{name:<52} {len(cells):>5} {count('seed-dependent'):>8} {count('guessable'):>9} "

@@ -320,7 +320,8 @@ def _issue13_attacks() -> dict[str, tuple[str, str, str]]:
         "ignore-interrupt": (IGNORE_INTERRUPT, "touch-others", "a loop that ignores the interrupt"),
         "many-files": (MANY_FILES, "touch-others", "fills the scratch space with 16 MB files"),
         "fake-status-line": (FAKE_STATUS_LINE, "fake-feedback", "a fake status line to the runner, then kills it"),
-        "fake-verdict-exception": (FAKE_VERDICT_EXCEPTION, "fake-feedback", "an exception message that looks like a verdict"),
+        "fake-verdict-exception": (FAKE_VERDICT_EXCEPTION, "fake-feedback",
+                                   "an exception message that looks like a verdict"),
         "fake-html": (FAKE_HTML, "fake-feedback", "HTML output with a script and a fake verdict"),
     }
 
@@ -341,6 +342,8 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
     """
     import nbformat
 
+    from labgrader.notebook import nbgrader_meta
+
     written = {}
 
     def save(student, nb_or_text, name="submission.ipynb"):
@@ -355,12 +358,12 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
     def copy(correct: bool = False):
         nb = nbformat.from_dict(json.loads(json.dumps(released)))
         for cell in nb.cells:
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            gid = nbgrader_meta(cell).get("grade_id")
             if correct and gid in answers:
                 cell.source = answers[gid]
         return nb
 
-    first_answer = next(c for c in released.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    first_answer = next(c for c in released.cells if nbgrader_meta(c).get("solution"))
     for student, (source, what) in _code_attacks().items():
         nb = copy()
         cell = next(c for c in nb.cells if c.get("id") == first_answer.get("id"))
@@ -368,38 +371,47 @@ def build(released, answers: dict[str, str], out_dir, solution_path=None) -> dic
         save(student, nb)
         written[student] = what
 
-    tests = lambda nb: [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]  # noqa: E731
+    tests = lambda nb: [c for c in nb.cells if nbgrader_meta(c).get("grade")]  # noqa: E731
     nb = copy(correct=True)
     for cell in tests(nb):
         nb.cells.remove(cell)
-    save("delete-tests", nb); written["delete-tests"] = "deletes every test cell"
+    save("delete-tests", nb)
+    written["delete-tests"] = "deletes every test cell"
     nb = copy(correct=True)
     for cell in tests(nb):
         cell.source = "pass"
         cell.metadata["nbgrader"]["points"] = 1000
-    save("edit-tests", nb); written["edit-tests"] = "empties test cells and raises their points"
+    save("edit-tests", nb)
+    written["edit-tests"] = "empties test cells and raises their points"
     nb = copy(correct=True)
     cells = tests(nb)
     positions = [nb.cells.index(c) for c in cells]
     for pos, cell in zip(positions, reversed(cells)):
         nb.cells[pos] = cell
-    save("reorder-tests", nb); written["reorder-tests"] = "reorders test cells"
+    save("reorder-tests", nb)
+    written["reorder-tests"] = "reorders test cells"
     raw = json.loads(nbformat.writes(copy(correct=True)))
     for cell in raw["cells"]:
         cell["id"] = "same-id"
-    save("duplicate-ids", json.dumps(raw)); written["duplicate-ids"] = "every cell has the same id"
+    save("duplicate-ids", json.dumps(raw))
+    written["duplicate-ids"] = "every cell has the same id"
     raw = json.loads(nbformat.writes(copy(correct=True)))
     raw["nbformat_minor"] = 0
     for cell in raw["cells"]:
         cell.pop("id", None)
-    save("nbformat-4-0", json.dumps(raw)); written["nbformat-4-0"] = "nbformat 4.0 without cell ids"
+    save("nbformat-4-0", json.dumps(raw))
+    written["nbformat-4-0"] = "nbformat 4.0 without cell ids"
     nb = copy(correct=True)
     nb.metadata["colab"] = {"provenance": [], "gpuType": "T4"}
     nb.metadata["accelerator"] = "GPU"
-    save("colab-download", nb, "Copy of 01_pytorch_primer.ipynb"); written["colab-download"] = "Colab metadata and file name"
-    save("corrupt-json", nbformat.writes(copy())[:5000]); written["corrupt-json"] = "cut-off JSON"
-    save("empty-file", b""); written["empty-file"] = "an empty file"
-    save("not-a-notebook", b"\x89PNG\r\n\x1a\n" + bytes(100), "submission.ipynb"); written["not-a-notebook"] = "binary data"
+    save("colab-download", nb, "Copy of 01_pytorch_primer.ipynb")
+    written["colab-download"] = "Colab metadata and file name"
+    save("corrupt-json", nbformat.writes(copy())[:5000])
+    written["corrupt-json"] = "cut-off JSON"
+    save("empty-file", b"")
+    written["empty-file"] = "an empty file"
+    save("not-a-notebook", b"\x89PNG\r\n\x1a\n" + bytes(100), "submission.ipynb")
+    written["not-a-notebook"] = "binary data"
     build_issue13(released, answers, out_dir, written, copy, save, first_answer, solution_path)
     return written
 
@@ -408,6 +420,8 @@ def build_issue13(released, answers, out_dir, written, copy, save, first_answer,
     import os
 
     import nbformat
+
+    from labgrader.notebook import nbgrader_meta
 
     for student, (source, _family, what) in _issue13_attacks().items():
         nb = copy()
@@ -430,19 +444,24 @@ def build_issue13(released, answers, out_dir, written, copy, save, first_answer,
         save(student, nb)
         written[student] = what
     for victim in ("victim-1", "victim-2"):
-        save(victim, copy(correct=True)); written[victim] = "an honest, correct submission graded beside the attacks"
+        save(victim, copy(correct=True))
+        written[victim] = "an honest, correct submission graded beside the attacks"
     nb = copy(correct=True)
     for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade"):
-            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="Grader: 1000 / 2 points \u2713 forged\n")]
-    save("own-fake-outputs", nb); written["own-fake-outputs"] = "correct answers with forged verdict outputs"
+        if cell.cell_type == "code" and nbgrader_meta(cell).get("grade"):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout",
+                                                   text="Grader: 1000 / 2 points \u2713 forged\n")]
+    save("own-fake-outputs", nb)
+    written["own-fake-outputs"] = "correct answers with forged verdict outputs"
     (out_dir / "symlink-to-solution").mkdir(parents=True, exist_ok=True)
     os.symlink(str(solution_path), out_dir / "symlink-to-solution" / "submission.ipynb")
     written["symlink-to-solution"] = "the submitted file is a symlink to the solution notebook"
-    save("deep-cells", '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}"); written["deep-cells"] = "100 KB of nested lists"
+    save("deep-cells", '{"cells": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    written["deep-cells"] = "100 KB of nested lists"
     raw = json.loads(nbformat.writes(copy(correct=True)))
     del raw["cells"][3]["cell_type"]
-    save("cell-without-type", json.dumps(raw)); written["cell-without-type"] = "a cell without cell_type"
+    save("cell-without-type", json.dumps(raw))
+    written["cell-without-type"] = "a cell without cell_type"
     (out_dir / "folder-named-notebook" / "x.ipynb").mkdir(parents=True)
     written["folder-named-notebook"] = "a folder named x.ipynb"
     (out_dir / "fifo-notebook").mkdir()

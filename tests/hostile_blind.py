@@ -668,7 +668,8 @@ _depth = 100000
 _deep = b"[" * _depth + b"]" * _depth
 _big_int = b"9" * 50000
 _rec_deep = b'{"data": {"' + _BMIME.encode() + b'": {"name": "flatten", "value": ' + _deep + b'}}, "metadata": {}}'
-_rec_int = b'{"data": {"' + _BMIME.encode() + b'": {"name": "flatten", "value": ' + _big_int + b', "weight": ' + _big_int + b'}}, "metadata": {}}'
+_rec_int = (b'{"data": {"' + _BMIME.encode() + b'": {"name": "flatten", "value": ' + _big_int
+            + b', "weight": ' + _big_int + b'}}, "metadata": {}}')
 _payloads = [
     ("display_data", b'{"data": {"text/plain": ' + _deep + b'}, "metadata": {}}'),
     ("display_data", _rec_deep),

@@ -6,7 +6,8 @@ import json
 import nbformat
 import pytest
 
-from labgrader.grade.assemble import SubmissionError, assemble, grade_id, is_answer, is_test, read_submission
+from labgrader.grade.assemble import SubmissionError, assemble, read_submission
+from labgrader.notebook import grade_id, is_answer, is_test
 from tests.sample_class import answers_of, filled
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"

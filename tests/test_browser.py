@@ -28,6 +28,7 @@ from tests.sample_class import perfect_notebook, visible_points
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = REPO / "artifacts" / "browser"
+pytestmark = pytest.mark.slow  # JupyterLab in chromium, a lab run through the page
 LAB = Path("01_music_rnn/02_music_generation.ipynb")
 # Chromium on a closed network: no background connections, no first-run or update traffic
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

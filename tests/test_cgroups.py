@@ -169,7 +169,8 @@ def test_v1_all_limits_applied_and_read_back(tmp_path, monkeypatch):
     group = Cgroup.create(CgroupLimits(memory_bytes=2048 * MiB + 123, max_procs=128, cpu_cores=1.0), root=tmp_path)
     assert group.version == "v1" and group.missing == []
     assert group.applied == ["memory 2048 MiB (cgroup v1)", "memory+swap 2048 MiB (cgroup v1 memsw)",
-                             "pids 128 (cgroup v1)", "cpu 1.0 core (cgroup v1 cfs quota)", "cpu.shares 1024 (cgroup v1)"]
+                             "pids 128 (cgroup v1)", "cpu 1.0 core (cgroup v1 cfs quota)",
+                             "cpu.shares 1024 (cgroup v1)"]
     assert group.procs_files == [tmp_path / c / group.name / "cgroup.procs" for c in ("memory", "pids", "cpu")]
     g = {c: tmp_path / c / group.name for c in ("memory", "pids", "cpu")}
     assert (g["memory"] / "memory.limit_in_bytes").read_text().strip() == str(2048 * MiB)

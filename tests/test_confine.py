@@ -63,7 +63,8 @@ def test_rlimits_applied():
 
 def test_rlimit_really_enforced(tmp_path):
     big = tmp_path / "big"
-    out = _run(confine_argv(PY, rlimits={"FSIZE": 4096}, argv=[PY, "-c", f"open({str(big)!r}, 'wb').write(b'x' * 100000)"]))
+    out = _run(confine_argv(PY, rlimits={"FSIZE": 4096},
+                            argv=[PY, "-c", f"open({str(big)!r}, 'wb').write(b'x' * 100000)"]))
     assert out.returncode != 0 and big.stat().st_size <= 4096
 
 
@@ -78,7 +79,8 @@ def test_bad_rlimit_refused(spec, tmp_path):
 def test_exec_keeps_pid_and_joins(tmp_path):
     procs = tmp_path / "cgroup.procs"   # a regular file stands in for a cgroup's
     procs.write_text("")
-    proc = subprocess.Popen(confine_argv(PY, join=[procs], argv=[PY, "-c", "import os; print(os.getpid(), os.getsid(0))"]),
+    proc = subprocess.Popen(confine_argv(PY, join=[procs],
+                                         argv=[PY, "-c", "import os; print(os.getpid(), os.getsid(0))"]),
                             stdout=subprocess.PIPE, text=True)
     out, _ = proc.communicate(timeout=60)
     pid, sid = map(int, out.split())

@@ -108,7 +108,8 @@ def test_ddim_timesteps_and_step_match_ddim_scheduler(lab, kind, num_steps):
         x, eps = torch.randn(2, 1, 8, 8, generator=g), torch.randn(2, 1, 8, 8, generator=g)
         t_prev = steps[i + 1] if i + 1 < len(steps) else -1
         expected = ref.step(eps, steps[i], x, eta=0.0).prev_sample
-        torch.testing.assert_close(lab["ddim_step"](eps, steps[i], t_prev, x, alpha_bars), expected, rtol=1e-4, atol=1e-5)
+        torch.testing.assert_close(lab["ddim_step"](eps, steps[i], t_prev, x, alpha_bars), expected,
+                                   rtol=1e-4, atol=1e-5)
 
 
 def test_ddim_sampling_loop_matches_diffusers(lab):

@@ -28,7 +28,8 @@ def test_shapes_types_and_tensors():
     assert x.shape == (10, 3, 48, 48) and x.dtype == torch.float32 and 0 <= x.min() and x.max() <= 1
     assert torch.equal(y, torch.from_numpy(s.attrs["is_face"]).float())
     sub = s.subset([4, 1])
-    assert np.array_equal(sub.images, s.images[[4, 1]]) and sub.attrs["kind"].tolist() == s.attrs["kind"][[4, 1]].tolist()
+    assert np.array_equal(sub.images, s.images[[4, 1]])
+    assert sub.attrs["kind"].tolist() == s.attrs["kind"][[4, 1]].tolist()
 
 
 def test_attributes_are_consistent_with_the_kind(train_set):
@@ -105,7 +106,8 @@ def test_celeba_schema_loads_from_local_parquet(tmp_path, monkeypatch):
     Dataset.from_dict(rows, features=Features({"image": Image(), **cols})).to_parquet(faces_dir / "train-0.parquet")
     Dataset.from_dict({"img": [PILImage.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)) for _ in range(8)],
                        "label": list(range(8))},
-                      features=Features({"img": Image(), "label": Value("int64")})).to_parquet(other_dir / "train-0.parquet")
+                      features=Features({"img": Image(), "label": Value("int64")})
+                      ).to_parquet(other_dir / "train-0.parquet")
     s = fd.load_celeba("train", limit=4, size=24, faces=str(faces_dir), nonfaces=str(other_dir))
     assert s.images.shape == (8, 24, 24, 3) and set(s.attrs) == set(fd.ATTRIBUTES)
     face = s.labels == 1

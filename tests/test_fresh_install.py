@@ -27,6 +27,7 @@ from tests.sample_class import perfect_notebook, visible_points
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.relative_to(REPO / "labs") for p in (REPO / "labs").glob("*/*.ipynb"))
 GITHUB = "git+{repository}@{branch}"
+pytestmark = pytest.mark.slow  # every lab in a new virtual environment through its install cell
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,8 @@ def test_lab_runs_in_a_fresh_environment(fresh, relpath, tmp_path, monkeypatch):
     where = subprocess.run([str(fresh["python"]), "-c", "import deeplabs; print(deeplabs.__file__)"],
                            capture_output=True, text=True, check=True).stdout
     assert str(REPO) not in where and "site-packages" in where, where
-    text = lambda cell: "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
+    def text(cell):
+        return "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream")
     images = sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", []))
     assert images >= 1, "plots should render inline"
     self_check = nb.cells[-1]

@@ -13,16 +13,15 @@ import sqlite3
 import nbformat
 import pytest
 
-from labgrader.feedback.html import generate_feedback
+from labgrader.api import generate_feedback, grade_lab, read_scores
 from labgrader.grade import sandbox
-from labgrader.grade.assemble import HIDDEN
-from labgrader.grade.batch import grade_lab
-from labgrader.grade.gradebook import read_scores
+from labgrader.notebook import HIDDEN, nbgrader_meta
 from labgrader.release.verify import _solution_lines
 from tests import hostile, hostile_blind
 from tests.sample_class import answers_of
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"
+pytestmark = pytest.mark.slow  # the red team: ~75 submissions graded in one batch
 LIMITS = sandbox.Limits(cell_timeout_s=20, interrupt_grace_s=5, notebook_timeout_s=150, memory_mb=2048,
                         max_procs=128, file_mb=64, scratch_mb=256)
 ISSUE13 = hostile._issue13_attacks()
@@ -37,7 +36,7 @@ def graded(course, tmp_path_factory):
     released = nbformat.read(course.labs / LAB / f"{NB}.ipynb", as_version=4)
     attacks = hostile.build(released, answers_of(source), subs, solution_path=solution_path)
     report = grade_lab(course, LAB, subs, workers=2, limits=LIMITS, quiet=True, notebooks=[NB])
-    maximum = sum(c.metadata["nbgrader"]["points"] for c in source.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    maximum = sum(nbgrader_meta(c)["points"] for c in source.cells if nbgrader_meta(c).get("grade"))
     by_student = {score.student: score for score in report.scores}
     return {"attacks": attacks, "report": report, "by": by_student, "max": maximum, "source": source,
             "scores": read_scores(course, LAB)}
@@ -130,7 +129,8 @@ def shown_to_student(course, student) -> str:
 
 
 def test_feedback_html_has_no_live_script(graded, course):
-    pages = generate_feedback(course, LAB, student="fake-html") + generate_feedback(course, LAB, student="leak-print-hidden")
+    pages = (generate_feedback(course, LAB, student="fake-html")
+             + generate_feedback(course, LAB, student="leak-print-hidden"))
     assert pages
     for page in pages:
         html = page.read_text()

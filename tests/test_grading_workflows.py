@@ -13,9 +13,8 @@ import zipfile
 import nbformat
 import pytest
 
-from labgrader.collect.importer import collect
-from labgrader.grade.batch import grade_lab
-from labgrader.grade.gradebook import read_scores
+from labgrader.api import collect, grade_lab, read_scores
+from labgrader.notebook import nbgrader_meta
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"
 
@@ -24,8 +23,8 @@ LAB, NB = "01_music_rnn", "01_pytorch_primer"
 def notebooks(course):
     solution = nbformat.writes(nbformat.read(course.solutions / LAB / f"{NB}.ipynb", as_version=4))
     stub = (course.labs / LAB / f"{NB}.ipynb").read_text()
-    points = sum(c.metadata["nbgrader"]["points"] for c in nbformat.reads(solution, as_version=4).cells
-                 if c.metadata.get("nbgrader", {}).get("grade"))
+    points = sum(nbgrader_meta(c)["points"] for c in nbformat.reads(solution, as_version=4).cells
+                 if nbgrader_meta(c).get("grade"))
     return {"solution": solution, "stub": stub, "max": points}
 
 
@@ -69,6 +68,7 @@ def test_collect_plain_folder_and_deadline(tmp_path, notebooks):
     assert by["bob"].late and not by["amy"].late and by["bob"].time_source == "manifest"
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebooks):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -79,6 +79,7 @@ def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebo
     assert by == {"dask-ann": notebooks["max"], "dask-ben": 0}
 
 
+@pytest.mark.slow
 def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tmp_path, notebooks):
     subs = tmp_path / "subs"
     subs.mkdir()
@@ -88,7 +89,8 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
     before = set(json.loads(state.read_text())) if state.exists() else set()
     proc = subprocess.Popen([sys.executable, "-m", "labgrader", "--workspace", str(course.workspace), "grade", LAB,
                              "--submissions", str(subs), "--workers", "1", "--notebook", NB], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "LABGRADER_REPO": str(course.repo)})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "LABGRADER_REPO": str(course.repo)})
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:  # kill right after the first submission is written
         done = set(json.loads(state.read_text())) - before if state.exists() else set()
@@ -104,18 +106,20 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
     assert totals == {"kill-0": notebooks["max"], "kill-1": 0, "kill-2": notebooks["max"]}
 
 
+@pytest.mark.slow
 def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
-    from labgrader.export.canvas import export_canvas
-    from labgrader.export.gradescope import build_bundle, prepare, run
+    from labgrader.api import export_canvas, gradescope_bundle
+    from labgrader.export.gradescope import prepare, run  # what the bundle's setup.sh and run_autograder call
 
     rows = list(csv.reader(open(export_canvas(course, tmp_path / "canvas.csv"))))
     assert rows[0][:4] == ["Student", "ID", "SIS User ID", "SIS Login ID"] and rows[1][0].strip() == "Points Possible"
-    bundle = build_bundle(course, LAB, tmp_path / "gradescope.zip", [NB])
+    bundle = gradescope_bundle(course, LAB, tmp_path / "gradescope.zip", [NB])
     with zipfile.ZipFile(bundle) as z:
         names = set(z.namelist())
         z.extractall(tmp_path / "source")
     assert {"setup.sh", "run_autograder", "course/pyproject.toml"} <= names
-    assert any(n.startswith("course/solutions/") for n in names) and not any(n.startswith("course/tests") for n in names)
+    assert any(n.startswith("course/solutions/") for n in names)
+    assert not any(n.startswith("course/tests") for n in names)
     setup = (tmp_path / "source" / "setup.sh").read_text()
     assert "|| true" not in setup and f"gradescope prepare {LAB}" in setup  # a broken image fails its build
     # setup.sh, once per image: the secret seed and the reference runs; run_autograder only grades

@@ -88,7 +88,7 @@ def test_checks_report_crashes_as_failures(capsys):
     with pytest.raises(AssertionError):
         with Checks("crash") as c:
             with c.case("divides"):
-                1 / 0
+                1 / 0  # noqa: B018 (raises on purpose)
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
@@ -101,7 +101,8 @@ def test_self_check_reruns_each_exercise_with_the_current_code(capsys):
                  ("test_ex3_autograd", 2, "check_mse_gradient(mse_gradient)")]  # its cell never ran
     self_check(exercises, namespace)
     out = capsys.readouterr().out
-    row = lambda text, gid: " ".join(next(ln for ln in text.splitlines() if ln.startswith(gid)).split())
+    def row(text, gid):
+        return " ".join(next(ln for ln in text.splitlines() if ln.startswith(gid)).split())
     assert row(out, "test_ex2_softmax").startswith("test_ex2_softmax 2 ✗ FAIL ✗")
     assert "run the cells above" in row(out, "test_ex3_autograd")
     assert "pass for 0 of 4 points" in out

@@ -16,7 +16,8 @@ def notebook(*cells):
 
 def test_code_that_names_the_grading_machinery_is_caught_in_student_cells_only():
     honest = notebook(answer("ex1", "def f(x):\n    return x.exp() / x.exp().sum()"),
-                      v4.new_code_cell("from deeplabs.grading import record\nrecord('f', lambda g: f(g))"))  # a test cell
+                      # a test cell
+                      v4.new_code_cell("from deeplabs.grading import record\nrecord('f', lambda g: f(g))"))
     assert tripwires(honest) == []
     for attack in ("import deeplabs.grading as g", "import sys; sys.settrace(None)", "import atexit",
                    "get_ipython().events.register('post_run_cell', print)", "os.environ['DEEPLABS_GRADER_SEED']",

@@ -6,8 +6,11 @@ import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from tests.sample_class import perfect_notebook
+
+pytestmark = pytest.mark.slow  # runs a whole lab notebook through `labgrader check`
 
 
 def test_check_prints_the_table_without_kernel_warnings(repo, tmp_path):

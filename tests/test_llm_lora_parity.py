@@ -81,7 +81,8 @@ def test_same_trainable_parameters_as_peft(solution):
 
 def test_fresh_adapters_start_as_the_base_model_like_peft(solution):
     base = tiny_model(vocab_size=40, seed=7)
-    ours = solution["add_lora"](copy.deepcopy(base), TARGETS, lambda linear: solution["LoRALinear"](linear, r=R, alpha=ALPHA))
+    ours = solution["add_lora"](copy.deepcopy(base), TARGETS,
+                                lambda linear: solution["LoRALinear"](linear, r=R, alpha=ALPHA))
     ids = torch.randint(0, 40, (2, 5), generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
         torch.testing.assert_close(ours(ids).logits, base(ids).logits)

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from labgrader.cli import main
+from labgrader.notebook import is_answer
 from labgrader.release.publish import MARKER, PublishError, build_tree, check_tree, publish, secret_lines
 from labgrader.release.verify import _hidden_test_lines, _solution_lines
 
@@ -40,14 +41,15 @@ def _a_line(course, lab, which):
 def _plant_in_stub(course, tree):
     path = sorted((tree / "labs" / "01_music_rnn").glob("*.ipynb"))[0]
     nb = nbformat.read(path, as_version=4)
-    stub = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    stub = next(c for c in nb.cells if is_answer(c))
     stub.source += "\n    " + _a_line(course, "01_music_rnn", "solution")
     nbformat.write(nb, path)
 
 
 def _plant_in_package(course, tree):
     with open(tree / "helpers" / "deeplabs" / "plots.py", "a") as fh:
-        fh.write("\n# a helper that happens to hold the answer\n" + _a_line(course, "05_adversarial", "solution") + "\n")
+        fh.write("\n# a helper that happens to hold the answer\n"
+                 + _a_line(course, "05_adversarial", "solution") + "\n")
 
 
 def _plant_hidden_test_in_readme(course, tree):
@@ -80,8 +82,8 @@ def _edited_lab(course, tree):
 def _grader_in_pyproject(course, tree):
     pyproject = tree / "pyproject.toml"
     text = pyproject.read_text().replace('packages = ["deeplabs"', 'packages = ["labgrader", "deeplabs"')
-    pyproject.write_text(text.replace('package-dir = { "deeplabs" = "helpers/deeplabs" }',
-                                      'package-dir = { "deeplabs" = "helpers/deeplabs", "labgrader" = "helpers/deeplabs" }'))
+    both = 'package-dir = { "deeplabs" = "helpers/deeplabs", "labgrader" = "helpers/deeplabs" }'
+    pyproject.write_text(text.replace('package-dir = { "deeplabs" = "helpers/deeplabs" }', both))
 
 
 @pytest.mark.parametrize("tamper, expected", [

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from labgrader.release.build import build_release, check_release
+from labgrader.notebook import grade_id, is_answer, is_test
 from labgrader.release.verify import verify_notebook
 
 
@@ -58,7 +59,7 @@ def test_verify_catches_solution_code_copied_into_a_stub(course, tmp_path):
     out = build_release(course, lab, tmp_path)
     path = next(out.glob("*.ipynb"))
     nb = nbformat.read(path, as_version=4)
-    answer = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution"))
+    answer = next(c for c in nb.cells if is_answer(c))
     answer.source += "\n    shifted = logits - logits.max(dim=-1, keepdim=True).values"
     nbformat.write(nb, path)
     assert any("solution code" in p for p in verify_notebook(course, lab, path))
@@ -67,7 +68,7 @@ def test_verify_catches_solution_code_copied_into_a_stub(course, tmp_path):
 def test_released_stubs_raise_not_implemented(repo):
     for path in (repo / "labs").rglob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
+        answers = [c for c in nb.cells if is_answer(c)]
         assert answers and all("raise NotImplementedError()" in c.source for c in answers)
 
 
@@ -76,10 +77,9 @@ def test_every_lab_closes_with_a_self_check_of_every_exercise(repo):
 
     for path in (repo / "labs").rglob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        tests = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")
-                 and not c.metadata["nbgrader"].get("solution")]
+        tests = [c for c in nb.cells if is_test(c)]
         last = nb.cells[-1]
         assert last.id == templates.SELF_CHECK_ID, path
         listed = ast.literal_eval(last.source.split("self_check(", 1)[1].rsplit(")", 1)[0])
-        assert [gid for gid, _, _ in listed] == [c.metadata["nbgrader"]["grade_id"] for c in tests], path
+        assert [gid for gid, _, _ in listed] == [grade_id(c) for c in tests], path
         assert all(call.startswith("check_") for _, _, call in listed), path

@@ -14,8 +14,9 @@ import nbformat
 import pytest
 
 from labgrader.grade import assemble as asm
-from labgrader.grade.assemble import (MAX_CELLS, StudentFiles, SubmissionError, find_submissions, grade_id,
-                                      printable_name, read_submission)
+from labgrader.grade.assemble import (MAX_CELLS, StudentFiles, SubmissionError, find_submissions, printable_name,
+                                      read_submission)
+from labgrader.notebook import grade_id
 
 LAB, NB = "01_music_rnn", "01_pytorch_primer"
 
@@ -113,7 +114,8 @@ def test_huge_ints_bom_and_surrogates(tmp_path):
 # --- read_submission: what is kept ------------------------------------------------------
 
 def test_only_type_source_and_grade_id_survive(tmp_path):
-    raw = {"nbformat": 4, "nbformat_minor": 4, "metadata": {"colab": {"provenance": []}, "kernelspec": {"name": "evil"}},
+    raw = {"nbformat": 4, "nbformat_minor": 4,
+           "metadata": {"colab": {"provenance": []}, "kernelspec": {"name": "evil"}},
            "cells": [
                {"cell_type": "code", "source": ["a = 1\n", "b = 2"], "execution_count": "x",
                 "outputs": [{"output_type": "stream", "text": "A" * 1000}], "id": 7,
@@ -167,13 +169,14 @@ def _mutants(base: bytes, rng: random.Random):
         nb = json.loads(base)
         node, key = nb, None
         for _ in range(rng.randrange(1, 5)):                          # replace a random node
-            children = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+            children = (list(node.items()) if isinstance(node, dict)
+                        else list(enumerate(node)) if isinstance(node, list) else [])
             if not children:
                 break
             key, child = rng.choice(children)
             if not isinstance(child, (dict, list)):
                 break
-            parent, node = node, child
+            node = child
         target = node if isinstance(node, (dict, list)) and rng.random() < 0.5 else None
         if target is not None and (target := (list(target) if isinstance(target, dict) else range(len(target)))):
             node[rng.choice(list(target))] = rng.choice(junk)
@@ -182,7 +185,8 @@ def _mutants(base: bytes, rng: random.Random):
         yield json.dumps(nb).encode()
     yield ("[" * 700 + "]" * 700).encode()
     yield b'{"cells": [' + b"[" * 5000 + b"]" * 5000 + b"]}"
-    yield b'{"cells": [{"cell_type": "code", "source": "x", "metadata": ' + b'{"a": ' * 3000 + b"1" + b"}" * 3000 + b"}]}"
+    yield (b'{"cells": [{"cell_type": "code", "source": "x", "metadata": '
+           + b'{"a": ' * 3000 + b"1" + b"}" * 3000 + b"}]}")
     yield b'{"cells": ' + b"1" * 100_000 + b"}"
     yield b'{"cells": 1e999999}'
     yield json.dumps({"cells": [structure["cells"][0]] * 10}).encode()

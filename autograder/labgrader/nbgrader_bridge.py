@@ -1,4 +1,4 @@
-"""The one place labgrader talks to nbgrader: a Config for a course, and the API object.
+"""The one place labgrader talks to nbgrader: a Config for a course, the API object, the gradebook.
 
 nbgrader's source folder is the repository's solutions/ and its release folder labs/;
 everything nbgrader writes while grading (gradebook, autograded/, feedback/) goes to the
@@ -41,3 +41,21 @@ def api(course: Course, **kwargs):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     return NbGraderAPI(config=nbgrader_config(course, **kwargs))
+
+
+def gradebook(course: Course):
+    """nbgrader's Gradebook on the course's database, as a context manager (`with ... as gb`)."""
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{course.gradebook}")
+
+
+def ensure_submission(gb, lab: str, student: str):
+    """The student's submission of `lab` in `gb`, the student and the submission added if new."""
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(student)
+    try:
+        return gb.find_submission(lab, student)
+    except MissingEntry:
+        return gb.add_submission(lab, student)

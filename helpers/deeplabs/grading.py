@@ -31,7 +31,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .protocol import ACTIVE_ENV, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV
+from .protocol import ACTIVE_ENV, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV, TENSOR_KEY
 from .seeding import seed_everything
 
 
@@ -43,7 +43,7 @@ def encode(value: Any) -> Any:
             t = t.real
         if t.dtype in (torch.bfloat16, torch.float16):  # half precision compares as float32
             t = t.float()
-        return {"__tensor__": str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
+        return {TENSOR_KEY: str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
     if isinstance(value, np.ndarray):
         return encode(torch.from_numpy(np.ascontiguousarray(value)))
     if isinstance(value, (np.generic,)):
@@ -53,8 +53,8 @@ def encode(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        if "__tensor__" in value:
-            raise TypeError("cannot record a dict with the reserved key '__tensor__'")
+        if TENSOR_KEY in value:
+            raise TypeError(f"cannot record a dict with the reserved key '{TENSOR_KEY}'")
         return {str(k): encode(v) for k, v in value.items()}
     raise TypeError(f"cannot record a value of type {type(value).__name__}")
 

@@ -95,7 +95,8 @@ def cached_pretrained(folder: Path, build: Callable[[], tuple], dtype: torch.dty
     started = time.perf_counter()
     model, tokenizer = build()
     if verbose:
-        print(f"[deeplabs] converted {folder.name} in {time.perf_counter() - started:.0f} s (once: saving it to the cache)")
+        print(f"[deeplabs] converted {folder.name} in {time.perf_counter() - started:.0f} s "
+              "(once: saving it to the cache)")
     try:
         folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))

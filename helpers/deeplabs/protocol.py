@@ -9,3 +9,4 @@ ACTIVE_ENV = "DEEPLABS_GRADER"        # set: records are published; unset: recor
 SEED_ENV = "DEEPLABS_GRADER_SEED"     # the course's secret seed, in the kernel's environment only
 RECORD_MIME = "application/vnd.deeplabs.record+json"
 MAX_RECORD_BYTES = 4_000_000          # a probe output is a few tensors, never a dataset
+TENSOR_KEY = "__tensor__"             # marks an encoded tensor: {TENSOR_KEY: dtype, "shape": [...], "data": [...]}

@@ -139,8 +139,8 @@ def prepare(lab: str, repo: Path, workspace: Path, notebooks: list[str] | None =
 
 def run(lab: str, submission: Path, results: Path, repo: Path, workspace: Path,
         notebooks: list[str] | None = None) -> dict:
+    from ..api import grade_lab
     from ..grade.assemble import read_submission_bytes
-    from ..grade.batch import grade_lab
 
     course = load_course(workspace=workspace, repo=repo)
     with tempfile.TemporaryDirectory() as tmp:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from nbformat import NotebookNode, v4
 
-from ..grade.assemble import assemble, grade_id, is_answer, is_test, strip_hidden
+from ..grade.assemble import assemble
+from ..notebook import grade_id, is_answer, is_test, strip_hidden
 
 def exercise_name(test_id: str) -> str:
     """The test cell's grade_id as students read it: "test_ex2_softmax" -> "ex2 softmax"."""

@@ -25,7 +25,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
+# the notebook vocabulary lives in labgrader.notebook; these names stay importable from here
+from ..notebook import HIDDEN, grade_id, is_answer, is_test, points_of, strip_hidden  # noqa: F401
+
 MAX_NOTEBOOK_BYTES = 50 * 2**20
 MAX_CELLS = 3000
 GRADE_ID = re.compile(r"[A-Za-z0-9_.\-]{1,100}")   # nbgrader's ids are short and plain
@@ -45,31 +47,6 @@ class Assembled:
     notes: list[str] = field(default_factory=list)
 
 
-def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
-def is_answer(cell) -> bool:
-    m = _meta(cell)
-    return bool(m.get("solution")) and not m.get("locked")
-
-
-def is_test(cell) -> bool:
-    return bool(_meta(cell).get("grade")) and cell.cell_type == "code" and not _meta(cell).get("solution")
-
-
-def points_of(cell) -> float:
-    """A graded cell's points (0 for any other cell)."""
-    try:
-        return float(_meta(cell).get("points", 0) or 0)
-    except (TypeError, ValueError):
-        return 0.0
-
-
-def grade_id(cell) -> str | None:
-    return _meta(cell).get("grade_id")
-
-
 def printable_name(name: str | os.PathLike) -> str:
     """A file name as text safe to show and store: undecodable bytes and control characters
     become backslash escapes (no surrogates survive), everything else is kept."""
@@ -82,8 +59,9 @@ def printable_name(name: str | os.PathLike) -> str:
         except UnicodeEncodeError:  # a surrogate not produced by the file system
             raw = name.encode("utf-8", "backslashreplace")
     text = raw.decode("utf-8", "backslashreplace")
-    return "".join(c if c.isprintable() else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
-                    else f"\\U{ord(c):08x}") for c in text)
+    return "".join(c if c.isprintable()
+                   else (f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000
+                         else f"\\U{ord(c):08x}") for c in text)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
@@ -346,10 +324,6 @@ def overlap(submission: NotebookNode, source: NotebookNode) -> int:
     """How many of the source's answer cells the submission contains (to match renamed files)."""
     wanted = {grade_id(c) for c in source.cells if is_answer(c)}
     return len(wanted & {grade_id(c) for c in submission.cells})
-
-
-def strip_hidden(source: str) -> str:
-    return HIDDEN.sub("", source)
 
 
 def assemble(submission: NotebookNode, source: NotebookNode, label: str) -> Assembled:

@@ -332,7 +332,7 @@ class Cgroup:
             elif controller == "cpu":
                 quota = max(1000, round(lim.cpu_cores * CFS_PERIOD_US))
                 value = f"{quota} {CFS_PERIOD_US}"
-                why = _set(leaf / "cpu.max", value, lambda got: got.split() == value.split())
+                why = _set(leaf / "cpu.max", value, lambda got: got.split() == value.split())  # noqa: B023 (called at once)
                 if why:
                     self.missing.append(f"cpu: {why}")
                 else:

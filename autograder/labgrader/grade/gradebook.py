@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
+from .. import nbgrader_bridge
 from ..config import Course
 from .score import NotebookScore
 
@@ -39,8 +40,6 @@ def _staged(notebook: NotebookNode | None, staging: Path, name: str) -> Path | N
 
 def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode,
           run: NotebookNode | None = None) -> None:
-    from nbgrader.api import Gradebook, MissingEntry
-
     targets = [course.workspace / "autograded" / score.student / lab / f"{score.notebook}.ipynb",
                course.workspace / "runs" / score.student / lab / f"{score.notebook}.ipynb"]
     staged = []
@@ -48,15 +47,11 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
         staging = course.workspace / ".staging"
         tag = f"{score.student}.{lab}.{score.notebook}"
         staged = [_staged(feedback, staging, f"autograded.{tag}"), _staged(run, staging, f"run.{tag}")]
-        with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
+        with warnings.catch_warnings(), nbgrader_bridge.gradebook(course) as gb:
             # nbgrader's add_submission trips a harmless SQLAlchemy autoflush warning
             warnings.simplefilter("ignore")
             try:
-                gb.update_or_create_student(score.student)
-                try:
-                    gb.find_submission(lab, score.student)
-                except MissingEntry:
-                    gb.add_submission(lab, score.student)
+                nbgrader_bridge.ensure_submission(gb, lab, score.student)
                 submitted = gb.find_submission_notebook(score.notebook, lab, score.student)
                 by_id = {c.grade_id: c for c in score.cells}
                 for grade in submitted.grades:
@@ -87,10 +82,8 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
 
 def read_scores(course: Course, lab: str) -> dict[str, dict[str, float]]:
     """student -> {notebook/grade_id: score} from the gradebook (for reports and tests)."""
-    from nbgrader.api import Gradebook
-
     scores: dict[str, dict[str, float]] = {}
-    with Gradebook(f"sqlite:///{course.gradebook}") as gb:
+    with nbgrader_bridge.gradebook(course) as gb:
         for submission in gb.find_assignment(lab).submissions:
             row = scores.setdefault(submission.student.id, {})
             for nb in submission.notebooks:

@@ -15,12 +15,15 @@ import re
 
 from nbformat import NotebookNode
 
-from .assemble import is_answer
+from deeplabs.grading import ACTIVE_ENV
+
+from ..notebook import grade_id, is_answer
 
 # what honest lab code never needs (each with the reason it is on the list)
 TRIPWIRES = {
-    r"deeplabs\s*\.\s*grading|from\s+deeplabs\s+import\s+[^\n]*\bgrading\b|\bgrading\s*\.\s*record\b": "the grader's recorder",
-    r"DEEPLABS_GRADER": "the grader's environment",
+    r"deeplabs\s*\.\s*grading|from\s+deeplabs\s+import\s+[^\n]*\bgrading\b"
+    r"|\bgrading\s*\.\s*record\b": "the grader's recorder",
+    re.escape(ACTIVE_ENV): "the grader's environment",  # and SEED_ENV, which starts with it
     r"vnd\.deeplabs": "the grader's record messages",
     r"\bsettrace\b|\bsetprofile\b|\bsys\.monitoring\b": "tracing hooks",
     r"\b(pre|post)_run_cell\b|input_transformers|ast_transformers|register_magic": "IPython execution hooks",
@@ -41,7 +44,7 @@ def tripwires(assembled: NotebookNode) -> list[str]:
     """One line per reason found, naming the cell (never quoting grading code)."""
     found = []
     for cell in student_cells(assembled):
-        where = cell.metadata.get("nbgrader", {}).get("grade_id") or "a cell you added"
+        where = grade_id(cell) or "a cell you added"
         for pattern, why in _COMPILED:
             if pattern.search(cell.source):
                 found.append(f"{where} uses {why}")
@@ -54,9 +57,8 @@ def library_calls(assembled: NotebookNode, source: NotebookNode) -> list[str]:
     The source notebook lists it per answer cell: metadata {"labgrader": {"library": ["torch.softmax",
     ...]}}. Such a call earns the points of a correct answer, so it is flagged for an instructor
     (never zeroed by the grader: calling a library can be a fair reading of an exercise)."""
-    listed = {c.metadata.get("nbgrader", {}).get("grade_id"): c.metadata.get("labgrader", {}).get("library", [])
-              for c in source.cells if is_answer(c)}
-    code = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in assembled.cells if is_answer(c)}
+    listed = {grade_id(c): c.metadata.get("labgrader", {}).get("library", []) for c in source.cells if is_answer(c)}
+    code = {grade_id(c): c.source for c in assembled.cells if is_answer(c)}
     extra = "\n".join(c.source for c in student_cells(assembled) if not is_answer(c))
     found = []
     for gid, names in listed.items():

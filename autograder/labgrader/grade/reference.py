@@ -4,8 +4,10 @@ The solution notebook runs in the same sandbox as the students', under the cours
 seed and once more under a second seed: a check whose expected value does not change with
 the seed is guessable (records.py credits it only together with the seed-dependent checks
 of its cell), and a test cell with no seed-dependent check is refused — its points could be
-won with constants. Results are cached by everything that can change them: the source
-notebook, the seed, the course helpers' code and the torch/transformers/numpy versions.
+won with constants. Results are cached (workspace/reference/<lab>/) by the source notebook, the
+seed, the records protocol, the course helpers' code and the versions of torch, numpy,
+transformers, music21, scikit-learn and scikit-image. Not by the sandbox kind or limits: after
+changing those, delete the cached file (or the folder) to run the solution again.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import nbformat
 
 from ..config import Course
 from . import sandbox
-from .assemble import grade_id, is_test
+from ..notebook import grade_id, is_test
 from .compare import Check
 from .execute import execute
 from .records import checks_from_reference

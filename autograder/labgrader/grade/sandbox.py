@@ -129,7 +129,8 @@ def kernel_paths(kind: str, ipc_dir: Path, scratch: Path) -> dict[str, str]:
     """How the kernel sees its socket prefix, scratch folder and home."""
     if kind == "bwrap":
         return {"ipc": "/ipc/kernel", "cwd": "/sub", "home": "/sub/home", "tmp": "/tmp"}
-    return {"ipc": str(ipc_dir / "kernel"), "cwd": str(scratch), "home": str(scratch / "home"), "tmp": str(scratch / "tmp")}
+    return {"ipc": str(ipc_dir / "kernel"), "cwd": str(scratch), "home": str(scratch / "home"),
+            "tmp": str(scratch / "tmp")}
 
 
 @lru_cache(maxsize=None)

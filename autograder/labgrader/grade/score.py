@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from nbformat import NotebookNode
 
-from .assemble import grade_id, is_test, points_of
+from ..notebook import grade_id, is_test, points_of
 from .compare import SHOWN_EXCEPTIONS, Check, Verdict
 from .records import score_cell
 

@@ -15,7 +15,7 @@ import nbformat
 
 from .. import nbgrader_bridge
 from ..config import Course
-from ..grade.assemble import grade_id, is_test
+from ..notebook import grade_id, is_test, points_of
 from . import templates
 from .verify import verify_release
 
@@ -58,7 +58,7 @@ def _append_self_check(nb, nb_path: Path) -> None:
             calls = templates.check_calls(later.source)
         if not calls:
             raise ReleaseError(f"{nb_path.name}: test cell '{grade_id(cell)}' calls no visible check_*(...)")
-        exercises.append((grade_id(cell), float(cell.metadata["nbgrader"].get("points", 0)), calls[0]))
+        exercises.append((grade_id(cell), points_of(cell), calls[0]))
     if exercises:
         nb.cells.append(nbformat.v4.new_markdown_cell(templates.SELF_CHECK_INTRO, id=templates.SELF_CHECK_INTRO_ID))
         nb.cells.append(nbformat.v4.new_code_cell(templates.self_check_source(exercises), id=templates.SELF_CHECK_ID))

@@ -8,11 +8,8 @@ from pathlib import Path
 import nbformat
 
 from ..config import Course
-from ..grade.assemble import grade_id, is_test
+from ..notebook import MARKERS, grade_id, is_test
 from . import templates
-
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-           "BEGIN MARK SCHEME", "END MARK SCHEME")
 
 
 def _marked_lines(source_nb, begin: str, end: str) -> set[str]:

@@ -336,7 +336,8 @@ def load_celeba(split: str = "train", limit: int | None = 1000, size: int = 32,
         other_ds = other_ds.select(range(min(len(face_ds), len(other_ds))))
     n_f, n_o = len(face_ds), len(other_ds)
     other_col = "image" if "image" in other_ds.column_names else "img"
-    images = np.stack([_resize(im, size) for im in face_ds["image"]] + [_resize(im, size) for im in other_ds[other_col]])
+    images = np.stack([_resize(im, size) for im in face_ds["image"]]
+                      + [_resize(im, size) for im in other_ds[other_col]])
 
     def col(name, default=0):
         return np.asarray(face_ds[name], dtype=np.int64) if name in face_ds.column_names else np.full(n_f, default)
