@@ -19,6 +19,8 @@ from tests.term_course import LAB, grade, make_course
 CONFIG = """from pathlib import Path
 from labgrader.config import Course
 from labgrader.nbgrader_bridge import nbgrader_config
+
+pytestmark = pytest.mark.slow  # formgrader in headless chromium
 c = get_config()  # noqa: F821
 c.merge(nbgrader_config(Course(repo=Path({repo!r}), workspace=Path({workspace!r}))))
 """

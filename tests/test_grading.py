@@ -19,6 +19,8 @@ from labgrader.release.verify import _solution_lines
 from tests.conftest import REPO
 from tests.sample_class import build_sample_class
 
+pytestmark = pytest.mark.slow  # every lab's sample class graded end to end
+
 LABS = sorted(p.name for p in (REPO / "solutions").iterdir() if list(p.glob("*.ipynb")))
 
 

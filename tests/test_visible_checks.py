@@ -14,6 +14,8 @@ from tests.adapters import (NEEDS_TRAINING, SETUP_CELLS, answers_of, notebook_na
                             visible_checks, with_answer)
 from tests.mutants import correct_for, mutants_for
 
+pytestmark = pytest.mark.slow  # every notebook's setup cells, solution and mutants in-process
+
 CASES = [(name, exercise) for name in sorted(SETUP_CELLS) for exercise in sorted(visible_checks(name))]
 
 
