@@ -465,6 +465,20 @@ def generate(model, input_ids, max_new_tokens, pick, eos_id=None):
         past, logits = out.past_key_values, out.logits[:, -1, :]
     return torch.cat(tokens, dim=1)
 '''),
+        ("transformers 5 `cache=` keyword, positional ids", '''
+@torch.no_grad()
+def generate(model, input_ids, max_new_tokens, pick, eos_id=None):
+    out = model(input_ids, use_cache=True)
+    ids = input_ids.clone()
+    for step in range(max_new_tokens):
+        token = pick(out.logits[:, -1, :])
+        ids = torch.cat([ids, token[:, None]], dim=-1)
+        if token.item() == eos_id:
+            break
+        if step < max_new_tokens - 1:
+            out = model(token[:, None], cache=out.past_key_values, use_cache=True)
+    return ids
+'''),
     ],
     "ex4_lora_layer": [
         ("template", _LORA.format(**_LORA_OK)),
@@ -488,6 +502,28 @@ class LoRALinear(nn.Module):
             return self.base(x)
         update = F.linear(F.linear(self.drop(x), self.lora_A), self.lora_B)
         return self.base(x) + self.scale * update
+'''),
+        ("randn placeholder re-initialised, functional dropout", '''
+class LoRALinear(nn.Module):
+    def __init__(self, base, r=8, alpha=16.0, dropout=0.0):
+        super().__init__()
+        self.base = base
+        self.base.weight.requires_grad = False
+        if self.base.bias is not None:
+            self.base.bias.requires_grad = False
+        self.r, self.alpha, self.p = r, alpha, dropout
+        self.scale = alpha / r
+        self.lora_A = nn.Parameter(torch.randn(r, base.in_features))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+        self.merged = False
+
+    def forward(self, x):
+        out = self.base(x)
+        if not self.merged:
+            h = F.dropout(x, self.p, self.training)
+            out = out + torch.einsum("...i,ri,or->...o", h, self.lora_A, self.lora_B) * self.scale
+        return out
 '''),
     ],
     "ex5_merge": [
