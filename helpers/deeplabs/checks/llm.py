@@ -341,6 +341,17 @@ def check_perplexity(perplexity) -> None:
             assert abs(ppl - vocab) < 1e-3, f"got {ppl}"
         with c.case("the result is a Python float", hint="math.exp of Python numbers (use .item() on the sums)"):
             assert type(ppl) is float, f"got a {type(ppl).__name__}"
+        with c.case("two batches, tokens weighted: p = [1/2, 1/4, 1/8, 1/8] everywhere gives exactly 4",
+                    hint="sum the NLL and count the targets (labels[:, 1:] != -100) over ALL batches, then one exp"):
+            # batch 1 scores tokens 1 and 2 (ln 4 + ln 8; its first label is never a target), batch 2 token 0 (ln 2):
+            # exp(6 ln 2 / 3) = 4; averaging per batch, counting the mask or skipping the shift gives another number
+            halves = ConstantLM(torch.tensor([0.5, 0.25, 0.125, 0.125]).log())
+            two = [{"input_ids": torch.tensor([[0, 1, 2, 3]]), "attention_mask": torch.ones(1, 4, dtype=torch.long),
+                    "labels": torch.tensor([[3, -100, 1, 2]])},
+                   {"input_ids": torch.tensor([[0, 1, 0]]), "attention_mask": torch.ones(1, 3, dtype=torch.long),
+                    "labels": torch.tensor([[-100, -100, 0]])}]
+            ppl = perplexity(halves, two, "cpu")
+            assert abs(float(ppl) - 4.0) < 1e-4, f"got {float(ppl):.4f}"
         with c.case("a model sure of the right token has perplexity close to 1",
                     hint="shift by one: logits at t score the label at t + 1"):
             row = torch.full((vocab,), -20.0)
