@@ -14,15 +14,45 @@ from torch import nn
 from . import Checks, assert_close, assert_shape
 
 
-def tiny_llama(vocab: int = 32, seed: int = 0):
-    """A 2-layer LlamaForCausalLM with random weights (fast, deterministic)."""
+def tiny_llama(vocab: int = 32, seed: int = 0, tied: bool = False):
+    """A 2-layer LlamaForCausalLM with random weights (fast, deterministic). `tied=True` shares
+    the input embedding with the output layer, as SmolLM2 does (one tensor, two names)."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
     config = LlamaConfig(vocab_size=vocab, hidden_size=16, intermediate_size=32, num_hidden_layers=2,
                          num_attention_heads=2, num_key_value_heads=1, max_position_embeddings=64,
-                         tie_word_embeddings=False)
+                         tie_word_embeddings=tied)
     torch.manual_seed(seed)
     return LlamaForCausalLM(config).eval()
+
+
+class CallLog(nn.Module):
+    """Wraps a causal LM and notes, for every call, how many tokens were fed and whether a KV
+    cache came with them (`calls`: a list of (tokens, cache given))."""
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.inner = model
+        self.calls: list[tuple[int, bool]] = []
+
+    def forward(self, input_ids=None, *args, **kwargs):
+        # the cache by either name (transformers 5 renames past_key_values to cache), or by position
+        past = next((kwargs[k] for k in ("past_key_values", "cache") if kwargs.get(k) is not None),
+                    args[2] if len(args) > 2 else None)
+        self.calls.append((int(input_ids.shape[1]), past is not None))
+        return self.inner(input_ids, *args, **kwargs)
+
+    def __getattr__(self, name):  # model.device, model.config, ... of the wrapped model
+        try:
+            return super().__getattr__(name)
+        except AttributeError:
+            return getattr(self.inner, name)
+
+    def uses_the_cache(self, prompt_len: int) -> dict:
+        """Whole prompt once without a cache, then one token at a time with it."""
+        first, later = self.calls[0], self.calls[1:]
+        return {"whole_prompt_first": first == (prompt_len, False),
+                "then_one_token_with_cache": all(call == (1, True) for call in later)}
 
 
 class ConstantLM(nn.Module):
@@ -54,9 +84,17 @@ def check_next_token(next_token_logits, token_probs) -> None:
         with c.case("temperature divides the logits BEFORE the softmax: T=0.5 on [0, ln 2] gives [1/5, 4/5]",
                     hint="softmax(logits / T): the result must still sum to 1"):
             assert_close(token_probs(torch.tensor([[0.0, math.log(2)]]), 0.5), torch.tensor([[0.2, 0.8]]), "probs")
+        with c.case("a batch of one stays a batch: (1, T) -> (1, V)",
+                    hint="index the last position only; do not squeeze the batch dimension away"):
+            assert_shape(next_token_logits(model, ids[:1]), (1, 32))
         with c.case("temperature 0 means greedy: all the probability on the argmax",
                     hint="for T == 0 return a one-hot row at logits.argmax(-1) (no division by zero)"):
             assert_close(token_probs(torch.tensor([[0.3, 2.0, -1.0]]), 0.0), torch.tensor([[0.0, 1.0, 0.0]]), "probs")
+        with c.case("greedy is exactly one-hot, in floating point, even for two almost equal logits",
+                    hint="a small temperature is not greedy: for T == 0 build the one-hot row itself, .to(logits.dtype)"):
+            greedy = token_probs(torch.tensor([[1.0, 1.0005, -1.0]]), 0.0)
+            assert greedy.dtype == torch.float32, f"dtype {greedy.dtype}"
+            assert greedy.tolist() == [[0.0, 1.0, 0.0]], f"got {greedy.tolist()}"
 
 
 def check_filters(top_k_probs, top_p_probs) -> None:
@@ -78,6 +116,13 @@ def check_filters(top_k_probs, top_p_probs) -> None:
                     hint="work along dim=-1 only"):
             batch = torch.tensor([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
             assert_close(top_k_probs(batch, 1), torch.tensor([[1.0, 0, 0], [0, 0, 1.0]]), "top-k batch")
+        with c.case("the probabilities passed in are left unchanged",
+                    hint="build a new tensor (zeros_like + scatter, or a mask product) instead of writing into probs"):
+            batch = torch.tensor([[0.5, 0.3, 0.2], [0.2, 0.5, 0.3]])
+            original = batch.clone()
+            top_k_probs(batch, 1)
+            top_p_probs(batch, 0.4)
+            assert torch.equal(batch, original), f"probs became {batch.tolist()}"
 
 
 def check_generate(generate) -> None:
@@ -96,7 +141,7 @@ def check_generate(generate) -> None:
             assert_shape(out, (1, 4))
         seen = []
         with c.case("pick() sees the logits of the last position, one (1, V) row per step",
-                    hint="call the model on all tokens so far and pass logits[:, -1, :] to pick"):
+                    hint="pass outputs.logits[:, -1, :] of each call to pick"):
             def pick(logits):
                 seen.append(logits.clone())
                 return logits.argmax(-1)
@@ -105,6 +150,13 @@ def check_generate(generate) -> None:
             with torch.no_grad():
                 expected = model(out[:, :-1]).logits[:, -1, :]
             assert_close(seen[1], expected, "logits at step 2", atol=1e-4)
+        with c.case("the prompt goes in once, then only the new token with the KV cache",
+                    hint="after the first call feed next_id alone, with past_key_values=outputs.past_key_values"):
+            logged = CallLog(model)
+            generate(logged, prompt, 3, lambda logits: logits.argmax(-1))
+            use = logged.uses_the_cache(prompt.shape[1])
+            assert use["whole_prompt_first"], f"first call fed {logged.calls[0][0]} tokens (cache given: {logged.calls[0][1]})"
+            assert use["then_one_token_with_cache"], f"later calls (tokens, cache given): {logged.calls[1:]}"
 
 
 def check_lora_layer(LoRALinear) -> None:
@@ -124,6 +176,20 @@ def check_lora_layer(LoRALinear) -> None:
         with c.case("at initialisation the layer computes exactly what the base layer computes",
                     hint="B starts at zero, so B @ A = 0: fine-tuning starts from the pretrained model"):
             assert_close(layer(x), base(x), "output at init")
+        with c.case("lora_A is kaiming-uniform: non-zero, every entry within 1/sqrt(d_in)",
+                    hint="nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5)); only lora_B starts at zero"):
+            a = layer.lora_A.detach()
+            assert a.abs().max() <= 1 / math.sqrt(6) + 1e-6 and a.abs().max() > 0, f"lora_A ranges up to {float(a.abs().max()):.3f}"
+        with c.case("in train mode dropout drops inputs of the LoRA branch only (base(x) is untouched)",
+                    hint="apply self.dropout to x inside the LoRA branch, not to its output or to base(x)"):
+            noisy = LoRALinear(base, r=2, alpha=8.0, dropout=0.9).train()
+            with torch.no_grad():
+                noisy.lora_B.fill_(1.0)
+            torch.manual_seed(1)
+            got = noisy(x)
+            torch.manual_seed(1)
+            kept = nn.Dropout(0.9)(x)
+            assert_close(got, base(x) + (kept @ noisy.lora_A.T @ noisy.lora_B.T) * 4.0, "train-mode output", atol=1e-4)
         with c.case("scale = alpha / r = 4", hint="LoRA scales the update by alpha / r"):
             assert abs(float(layer.scale) - 4.0) < 1e-9, f"scale = {layer.scale}"
         with c.case("with A = 1 and B = 1 the output is base(x) + scale * r * sum(x)",
@@ -143,10 +209,15 @@ def check_merge(merge, unmerge, LoRALinear) -> None:
             layer.lora_B.normal_()
         x = torch.randn(4, 5)
         before, w0 = layer(x).detach(), layer.base.weight.detach().clone()
+        weight = layer.base.weight
         with c.case("a merged layer gives the same outputs as the unmerged one",
                     hint="W <- W + scale * (B @ A), and forward must skip the LoRA branch when merged"):
             merge(layer)
             assert_close(layer(x), before, "merged output", atol=1e-5)
+        with c.case("merge changes the weight in place: the same frozen tensor, no new Parameter",
+                    hint="layer.base.weight += ... under torch.no_grad() (a new nn.Parameter would be trainable)"):
+            assert layer.base.weight is weight, "base.weight is a new tensor"
+            assert not layer.base.weight.requires_grad, "base.weight became trainable"
         with c.case("merging twice changes nothing (the update is folded in once)",
                     hint="return early when layer.merged is already True"):
             merge(layer)
@@ -177,6 +248,11 @@ def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
             expected = 2 * ((2 * 16 + 16 * 2) + (2 * 16 + 8 * 2))
             assert (trainable, total) == (expected, total_before + expected), \
                 f"got {(trainable, total)}, expected {(expected, total_before + expected)}"
+        with c.case("a tensor shared by two modules (tied embeddings, as in SmolLM2) counts once",
+                    hint="model.parameters() lists each tensor once; state_dict() lists it under every name"):
+            tied = tiny_llama(tied=True)
+            unique = {id(p): p.numel() for p in tied.parameters()}
+            assert count_parameters(tied)[1] == sum(unique.values()), f"total {count_parameters(tied)[1]}"
 
 
 def check_tokenize_pair(tokenize_pair, collate, tokenizer) -> None:
@@ -203,6 +279,14 @@ def check_tokenize_pair(tokenize_pair, collate, tokenizer) -> None:
             assert batch["input_ids"].tolist() == [[5, 6, 0, 0], [1, 2, 3, 4]], batch["input_ids"].tolist()
             assert batch["labels"].tolist() == [[-100, 6, -100, -100], [-100, -100, 3, 4]], batch["labels"].tolist()
             assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
+        with c.case("a real token whose id is pad_id is still a real token (SmolLM2 pads with its eos)",
+                    hint="take the padding from each example's length, not from input_ids == pad_id"):
+            ends = [{"input_ids": [5, 0], "labels": [-100, 0]}, {"input_ids": [1, 2, 3, 0], "labels": [-100, -100, 3, 0]}]
+            batch = collate(ends, pad_id=0)
+            assert batch["labels"].tolist() == [[-100, 0, -100, -100], [-100, -100, 3, 0]], batch["labels"].tolist()
+            assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
+        with c.case("collate leaves the examples as they were", hint="pad copies (or tensors), not the caller's lists"):
+            assert short == {"input_ids": [5, 6], "labels": [-100, 6]}, f"first example became {short}"
 
 
 def check_loss(causal_lm_loss) -> None:
@@ -221,12 +305,24 @@ def check_loss(causal_lm_loss) -> None:
                     hint="F.cross_entropy(..., ignore_index=-100) averages over the positions that are not -100"):
             loss = causal_lm_loss(logits, torch.tensor([[-100, -100, 5, 1]]))
             assert_close(loss, torch.tensor(math.log(vocab) / 2), "loss", atol=1e-3)
+        with c.case("the loss is a tensor that gradients flow through, and the labels are left as they were",
+                    hint="no .item() or torch.tensor(...) around the result; shift with slices, not by writing into labels"):
+            trainable = torch.zeros(1, 4, vocab, requires_grad=True)
+            labels = torch.tensor([[-100, 2, 3, 4]])
+            loss = causal_lm_loss(trainable, labels)
+            assert isinstance(loss, torch.Tensor) and loss.requires_grad, "the loss does not require grad"
+            assert labels.tolist() == [[-100, 2, 3, 4]], f"labels became {labels.tolist()}"
 
 
-def check_training(losses, steps: int) -> None:
+def check_training(losses, steps: int, model: nn.Module | None = None) -> None:
     with Checks("the fine-tuning loop") as c:
         with c.case(f"one loss per optimizer step ({steps})", hint="append the mean micro-batch loss once per step"):
             assert len(losses) == steps, f"got {len(losses)} values"
+        with c.case("the losses are Python floats", hint="add loss.item() / accum_steps, not the tensor"):
+            assert all(type(x) is float for x in losses), f"types {sorted({type(x).__name__ for x in losses})}"
+        if model is not None:
+            with c.case("the model is back in eval mode after training", hint="model.train() first, model.eval() before returning"):
+                assert not model.training, "model.training is True"
         with c.case("the losses are finite numbers", hint="check the learning rate and the loss masking"):
             assert all(math.isfinite(x) for x in losses), f"losses {losses}"
         if steps >= 8:
@@ -243,6 +339,19 @@ def check_perplexity(perplexity) -> None:
                     hint="perplexity = exp(total NLL / number of counted tokens)"):
             ppl = perplexity(ConstantLM(torch.zeros(vocab)), [batch], "cpu")
             assert abs(ppl - vocab) < 1e-3, f"got {ppl}"
+        with c.case("the result is a Python float", hint="math.exp of Python numbers (use .item() on the sums)"):
+            assert type(ppl) is float, f"got a {type(ppl).__name__}"
+        with c.case("two batches, tokens weighted: p = [1/2, 1/4, 1/8, 1/8] everywhere gives exactly 4",
+                    hint="sum the NLL and count the targets (labels[:, 1:] != -100) over ALL batches, then one exp"):
+            # batch 1 scores tokens 1 and 2 (ln 4 + ln 8; its first label is never a target), batch 2 token 0 (ln 2):
+            # exp(6 ln 2 / 3) = 4; averaging per batch, counting the mask or skipping the shift gives another number
+            halves = ConstantLM(torch.tensor([0.5, 0.25, 0.125, 0.125]).log())
+            two = [{"input_ids": torch.tensor([[0, 1, 2, 3]]), "attention_mask": torch.ones(1, 4, dtype=torch.long),
+                    "labels": torch.tensor([[3, -100, 1, 2]])},
+                   {"input_ids": torch.tensor([[0, 1, 0]]), "attention_mask": torch.ones(1, 3, dtype=torch.long),
+                    "labels": torch.tensor([[-100, -100, 0]])}]
+            ppl = perplexity(halves, two, "cpu")
+            assert abs(float(ppl) - 4.0) < 1e-4, f"got {float(ppl):.4f}"
         with c.case("a model sure of the right token has perplexity close to 1",
                     hint="shift by one: logits at t score the label at t + 1"):
             row = torch.full((vocab,), -20.0)

@@ -128,24 +128,34 @@ _COLLATE_OK = _COLLATE.format(label_pad="-100", mask="zeros")
 
 _TRAIN = '''
 def train_lora(model, batches, optimizer, loss_fn, accum_steps, device, on_step=None):
-    model.train()
+    {mode_before}
     history = []
-    for step in range(len(batches) // accum_steps):
+    bar = progress(range({steps}), desc="fine-tuning")
+    for step in bar:
         {zero_outer}
         step_loss = 0.0
         for batch in batches[step * accum_steps:(step + 1) * accum_steps]:
+            batch = {{k: v.to(device) for k, v in batch.items()}}
             {zero_inner}
-            outputs = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
+            with autocast(device):
+                outputs = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"])
             loss = loss_fn(outputs.logits.float(), batch["labels"])
             ({scaled}).backward()
             {step_inner}
             step_loss {acc}
+            {on_micro}
         {step_outer}
         history.append(step_loss)
+        bar.set_postfix(loss=f"{{float(step_loss):.3f}}")
+        {on_step}
+    {mode_after}
     return history
 '''
-_TRAIN_OK = dict(zero_outer="optimizer.zero_grad()", zero_inner="", scaled="loss / accum_steps",
-                 step_inner="", acc="+= loss.item() / accum_steps", step_outer="optimizer.step()")
+_ON_STEP = "if on_step is not None:\n            on_step(step, step_loss)"
+_TRAIN_OK = dict(mode_before="model.train()", steps="len(batches) // accum_steps",
+                 zero_outer="optimizer.zero_grad()", zero_inner="", scaled="loss / accum_steps",
+                 step_inner="", acc="+= loss.item() / accum_steps", on_micro="", step_outer="optimizer.step()",
+                 on_step=_ON_STEP, mode_after="model.eval()")
 
 _PPL = '''
 @torch.no_grad()
@@ -229,5 +239,409 @@ def top_p_probs(probs, p):
         ("batch means averaged (not token-weighted)", _PPL.format(**{**_PPL_OK, "ret": "math.exp(sum(per_batch) / len(per_batch))"})),
         ("masked tokens counted", _PPL.format(**{**_PPL_OK, "count": "labels.numel()"})),
         ("no shift", _PPL.format(**{**_PPL_OK, "cut": "", "shift": ""})),
+    ],
+}
+
+# ---- issue 17: mistakes written before looking at the hidden checks (side effects, dtypes,
+# detach, modes, call counts, initialisation, edge inputs, near-miss tolerances)
+_PROBS_GREEDY_OK = "F.one_hot(logits.argmax(dim=-1), logits.shape[-1]).to(logits.dtype)"
+_NEXT2 = '''
+def next_token_logits(model, input_ids):
+    return {logits}
+
+
+def token_probs(logits, temperature=1.0):
+    if temperature == 0:
+        {greedy}
+    return {probs}
+'''
+_NEXT2_OK = dict(logits=_LOGITS_OK, greedy="return " + _PROBS_GREEDY_OK, probs=_PROBS_OK)
+
+_TOP_K = '''
+def top_k_probs(probs, k):
+    values, indices = probs.topk(k, dim=-1)
+    kept = torch.zeros_like(probs).scatter(-1, indices, values)
+    return kept / kept.sum({k_sum})
+'''
+_TOP_P2 = '''
+def top_p_probs(probs, p):
+    sorted_probs, order = probs.sort(dim=-1, descending=True)
+    mass_before = sorted_probs.cumsum(dim={cum_dim}) - sorted_probs
+    sorted_probs = sorted_probs * (mass_before {cmp} p)
+    kept = torch.zeros_like(probs).scatter(-1, order, sorted_probs)
+    return kept / kept.sum(dim=-1, keepdim=True)
+'''
+_TOP_K_SUM_OK = "dim=-1, keepdim=True"
+_TOP_P2_OK = dict(cum_dim="-1", cmp="<")
+
+_GEN2 = '''
+@torch.no_grad()
+def generate(model, input_ids, max_new_tokens, pick, eos_id=None):
+    ids = input_ids
+    outputs = model(input_ids=ids, use_cache=True)
+    for _ in range(max_new_tokens):
+        next_id = {choose}.reshape(1, 1)
+        {early}
+        ids = torch.cat([ids, next_id], dim=1)
+        {late}
+        outputs = model({call}, use_cache=True)
+    return ids
+'''
+_GEN2_OK = dict(choose="pick(outputs.logits[:, -1, :])", early="", late=_STOP_OK,
+                call="input_ids=next_id, past_key_values=outputs.past_key_values")
+
+_DROP = "(self.dropout(x) @ self.lora_A.T @ self.lora_B.T) * self.scale"
+_A_INIT = '''torch.empty(r, base.in_features))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5)'''
+
+_COLLATE2 = '''
+def collate(examples, pad_id):
+    longest = max(len(e["input_ids"]) for e in examples)
+    input_ids = torch.full((len(examples), longest), pad_id, dtype=torch.long)
+    labels = torch.full((len(examples), longest), -100, dtype=torch.long)
+    attention_mask = torch.zeros((len(examples), longest), dtype=torch.long)
+    for i, e in enumerate(examples):
+        n = len(e["input_ids"])
+        input_ids[i, {span}] = torch.tensor(e["input_ids"])
+        labels[i, {span}] = torch.tensor(e["labels"])
+        attention_mask[i, {span}] = 1
+    {after}
+    return {{"input_ids": input_ids, "labels": labels, "attention_mask": attention_mask}}
+'''
+_COLLATE2_OK = dict(span=":n", after="")
+
+_LOSS = '''
+def causal_lm_loss(logits, labels):
+    {shift}
+    return {ret}
+'''
+_LOSS_OK = dict(shift="logits, labels = logits[:, :-1, :], labels[:, 1:]",
+                ret="F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100)")
+
+MUTANTS["ex1_next_token"] += [
+    ("greedy as temperature 1e-2", _NEXT2.format(**{**_NEXT2_OK, "greedy": "temperature = 1e-2"})),
+    ("greedy one-hot left as integers", _NEXT2.format(**{**_NEXT2_OK, "greedy": "return F.one_hot(logits.argmax(dim=-1), logits.shape[-1])"})),
+    ("probabilities returned in float64", _NEXT2.format(**{**_NEXT2_OK, "probs": "torch.softmax(logits.double() / temperature, dim=-1)"})),
+    ("squeeze drops a batch of one", _NEXT2.format(**{**_NEXT2_OK, "logits": "model(input_ids).logits[:, -1, :].squeeze()"})),
+]
+MUTANTS["ex2_top_k_top_p"] += [
+    ("top-k zeroes the caller's tensor in place", '''
+def top_k_probs(probs, k):
+    threshold = probs.topk(k, dim=-1).values[..., -1:]
+    probs[probs < threshold] = 0
+    return probs / probs.sum(dim=-1, keepdim=True)
+''' + _TOP_P_OK),
+    ("top-k renormalises over the whole batch", _TOP_K.format(k_sum="") + _TOP_P_OK),
+    ("top-p cumsum over the batch dimension", _TOP_K_OK + _TOP_P2.format(**{**_TOP_P2_OK, "cum_dim": "0"})),
+    ("top-p keeps a token whose mass before equals p", _TOP_K_OK + _TOP_P2.format(**{**_TOP_P2_OK, "cmp": "<="})),
+]
+MUTANTS["ex3_generate"] += [
+    ("no KV cache: reruns the whole sequence", _GEN2.format(**{**_GEN2_OK, "call": "input_ids=ids"})),
+    ("ignores pick (always argmax)", _GEN2.format(**{**_GEN2_OK, "choose": "outputs.logits[:, -1, :].argmax(dim=-1)"})),
+    ("stops before appending eos", _GEN2.format(**{**_GEN2_OK, "early": _STOP_OK.replace("            ", "            "), "late": ""})),
+    ("pick sees (1, 1, V) logits", _GEN2.format(**{**_GEN2_OK, "choose": "pick(outputs.logits[:, -1:, :])"})),
+]
+MUTANTS["ex4_lora_layer"] += [
+    ("A initialised at zero", _LORA.format(**_LORA_OK).replace(_A_INIT, "torch.zeros(r, base.in_features)")),
+    ("init swapped: A zero, B random", _LORA.format(**{**_LORA_OK, "b_init": "torch.empty(base.out_features, r))\n        nn.init.kaiming_uniform_(self.lora_B, a=math.sqrt(5)"}).replace(_A_INIT, "torch.zeros(r, base.in_features)")),
+    ("dropout on the branch's output", _LORA.format(**{**_LORA_OK, "update": "self.dropout(x @ self.lora_A.T @ self.lora_B.T) * self.scale"})),
+    ("dropout also in eval mode", _LORA.format(**{**_LORA_OK, "update": _DROP.replace("self.dropout(x)", "F.dropout(x, self.dropout.p)")})),
+]
+MUTANTS["ex5_merge"] += [
+    ("merge replaces the weight by a new Parameter", _MERGE.format(**_MERGE_OK).replace(
+        "layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)",
+        "layer.base.weight = nn.Parameter(layer.base.weight + layer.scale * (layer.lora_B @ layer.lora_A))")),
+    ("merge adds the transposed update", _MERGE.format(**{**_MERGE_OK, "delta": "layer.scale * (layer.lora_A.T @ layer.lora_B.T)"}).replace(
+        "-= layer.scale * (layer.lora_B @ layer.lora_A)", "-= layer.scale * (layer.lora_A.T @ layer.lora_B.T)")),
+    ("unmerge without a guard", _MERGE.format(**_MERGE_OK).replace("    if layer.merged:", "    if True:")),
+    ("unmerge leaves merged True", _MERGE.format(**_MERGE_OK).replace(
+        "layer.merged = False\n    return layer", "pass\n    return layer")),
+]
+MUTANTS["ex6_inject"] += [
+    ("total from state_dict (tied weights twice)", _INJECT.format(**_INJECT_OK).replace(
+        "total = sum(p.numel() for p in model.parameters())", "total = sum(t.numel() for t in model.state_dict().values())")),
+    ("freezes only the Linear layers", _INJECT.format(**{**_INJECT_OK, "freeze_before": "for m in model.modules():\n        if isinstance(m, nn.Linear):\n            m.requires_grad_(False)"})),
+    ("wraps non-Linear modules named in targets", _INJECT.format(**{**_INJECT_OK, "match": "child_name in targets"})),
+    ("returns (total, trainable)", _INJECT.format(**_INJECT_OK).replace("return trainable, total", "return total, trainable")),
+]
+MUTANTS["ex7_examples"] += [
+    ("attention mask from input_ids != pad_id", _TOKENIZE_OK + _COLLATE2.format(**{**_COLLATE2_OK, "after": "attention_mask = (input_ids != pad_id).long()"})),
+    ("labels masked wherever the id is pad_id", _TOKENIZE_OK + _COLLATE2.format(**{**_COLLATE2_OK, "after": "labels[input_ids == pad_id] = -100"})),
+    ("collate pads the caller's lists in place", _TOKENIZE_OK + '''
+def collate(examples, pad_id):
+    longest = max(len(e["input_ids"]) for e in examples)
+    masks = []
+    for e in examples:
+        n = len(e["input_ids"])
+        masks.append([1] * n + [0] * (longest - n))
+        e["input_ids"] += [pad_id] * (longest - n)
+        e["labels"] += [-100] * (longest - n)
+    return {"input_ids": torch.tensor([e["input_ids"] for e in examples]),
+            "labels": torch.tensor([e["labels"] for e in examples]),
+            "attention_mask": torch.tensor(masks)}
+'''),
+    ("pads on the left", _TOKENIZE_OK + _COLLATE2.format(**{**_COLLATE2_OK, "span": "longest - n:"})),
+]
+MUTANTS["ex8_loss"] += [
+    ("loss detached (a new tensor from .item())", _LOSS.format(**{**_LOSS_OK, "ret": "torch.tensor(" + _LOSS_OK["ret"] + ".item())"})),
+    ("mean per sequence, then over the batch", _LOSS.format(**{**_LOSS_OK, "ret": "torch.stack([F.cross_entropy(lg, lb, ignore_index=-100) for lg, lb in zip(logits, labels)]).mean()"})),
+    ("loss in float64", _LOSS.format(**{**_LOSS_OK, "ret": _LOSS_OK["ret"].replace("logits.reshape(-1, logits.shape[-1])", "logits.double().reshape(-1, logits.shape[-1])")})),
+    ("shifts the caller's labels in place", _LOSS.format(**{**_LOSS_OK, "shift": "labels[:, :-1] = labels[:, 1:].clone()\n    labels[:, -1] = -100\n    logits = logits",
+                                                            "ret": _LOSS_OK["ret"]})),
+]
+MUTANTS["ex9_train"] += [
+    ("never calls model.train()", _TRAIN.format(**{**_TRAIN_OK, "mode_before": ""})),
+    ("steps on the leftover micro-batches too", _TRAIN.format(**{**_TRAIN_OK, "steps": "math.ceil(len(batches) / accum_steps)"})),
+    ("history holds tensors", _TRAIN.format(**{**_TRAIN_OK, "acc": "+= loss.detach() / accum_steps"})),
+    ("on_step after every micro-batch", _TRAIN.format(**{**_TRAIN_OK, "on_step": "", "on_micro": "if on_step is not None:\n                on_step(step, loss.item())"})),
+    ("left in train mode", _TRAIN.format(**{**_TRAIN_OK, "mode_after": ""})),
+]
+MUTANTS["ex10_perplexity"] += [
+    ("returns a tensor", _PPL.format(**{**_PPL_OK, "ret": "torch.exp(torch.tensor(total_nll / total_tokens))"})),
+    ("counts tokens with the attention mask", _PPL.format(**{**_PPL_OK, "count": 'int(batch["attention_mask"][:, 1:].sum())'})),
+    ("base-2 exponent", _PPL.format(**{**_PPL_OK, "ret": "2 ** (total_nll / total_tokens)"})),
+    ("returns after the first batch", _PPL.format(**_PPL_OK).replace(
+        "        per_batch.append(nll / count)\n    return math.exp(total_nll / total_tokens)",
+        "        per_batch.append(nll / count)\n        return math.exp(total_nll / total_tokens)")),
+]
+
+# Correct answers: the plain template first (the same code the mutants are made from), then
+# other styles a student may write. Every entry must get full marks.
+CORRECT = {
+    "ex1_next_token": [
+        ("template", _NEXT2.format(**_NEXT2_OK)),
+        ("float64 inside, scatter one-hot", '''
+def next_token_logits(model, input_ids):
+    logits = model(input_ids=input_ids).logits
+    return logits[:, logits.shape[1] - 1]
+
+
+def token_probs(logits, temperature=1.0):
+    if temperature == 0:
+        return torch.zeros_like(logits).scatter(-1, logits.argmax(-1, keepdim=True), 1.0)
+    return F.softmax(logits.double() / temperature, dim=-1).to(logits.dtype)
+'''),
+    ],
+    "ex2_top_k_top_p": [
+        ("template", _TOP_K.format(k_sum=_TOP_K_SUM_OK) + _TOP_P2.format(**_TOP_P2_OK)),
+        ("row loop, masks", '''
+def top_k_probs(probs, k):
+    out = torch.zeros_like(probs)
+    idx = probs.topk(k, dim=-1).indices
+    out.scatter_(-1, idx, probs.gather(-1, idx))
+    return out / out.sum(-1, keepdim=True)
+
+
+def top_p_probs(probs, p):
+    rows = []
+    for row in probs:
+        values, order = torch.sort(row, descending=True)
+        keep = torch.cumsum(values, 0) - values < p
+        mask = torch.zeros_like(row, dtype=torch.bool)
+        mask[order[keep]] = True
+        kept = torch.where(mask, row, torch.zeros_like(row))
+        rows.append(kept / kept.sum())
+    return torch.stack(rows)
+'''),
+    ],
+    "ex3_generate": [
+        ("template", _GEN2.format(**_GEN2_OK)),
+        ("while loop, past kept apart", '''
+@torch.no_grad()
+def generate(model, input_ids, max_new_tokens, pick, eos_id=None):
+    out = model(input_ids=input_ids, past_key_values=None, use_cache=True)
+    past, logits = out.past_key_values, out.logits[:, -1, :]
+    tokens = [input_ids]
+    n = 0
+    while n < max_new_tokens:
+        token = pick(logits).view(1, 1)
+        tokens.append(token)
+        n += 1
+        if eos_id is not None and token.item() == eos_id:
+            break
+        if n == max_new_tokens:
+            break
+        out = model(input_ids=token, past_key_values=past, use_cache=True)
+        past, logits = out.past_key_values, out.logits[:, -1, :]
+    return torch.cat(tokens, dim=1)
+'''),
+        ("transformers 5 `cache=` keyword, positional ids", '''
+@torch.no_grad()
+def generate(model, input_ids, max_new_tokens, pick, eos_id=None):
+    out = model(input_ids, use_cache=True)
+    ids = input_ids.clone()
+    for step in range(max_new_tokens):
+        token = pick(out.logits[:, -1, :])
+        ids = torch.cat([ids, token[:, None]], dim=-1)
+        if token.item() == eos_id:
+            break
+        if step < max_new_tokens - 1:
+            out = model(token[:, None], cache=out.past_key_values, use_cache=True)
+    return ids
+'''),
+    ],
+    "ex4_lora_layer": [
+        ("template", _LORA.format(**_LORA_OK)),
+        ("F.linear, requires_grad_ on the module", '''
+class LoRALinear(nn.Module):
+    def __init__(self, base, r=8, alpha=16.0, dropout=0.0):
+        super().__init__()
+        base.requires_grad_(False)
+        self.base = base
+        self.r = r
+        self.alpha = alpha
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.scale = self.alpha / self.r
+        self.drop = nn.Dropout(p=dropout)
+        self.merged = False
+
+    def forward(self, x):
+        if self.merged:
+            return self.base(x)
+        update = F.linear(F.linear(self.drop(x), self.lora_A), self.lora_B)
+        return self.base(x) + self.scale * update
+'''),
+        ("randn placeholder re-initialised, functional dropout", '''
+class LoRALinear(nn.Module):
+    def __init__(self, base, r=8, alpha=16.0, dropout=0.0):
+        super().__init__()
+        self.base = base
+        self.base.weight.requires_grad = False
+        if self.base.bias is not None:
+            self.base.bias.requires_grad = False
+        self.r, self.alpha, self.p = r, alpha, dropout
+        self.scale = alpha / r
+        self.lora_A = nn.Parameter(torch.randn(r, base.in_features))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
+        self.merged = False
+
+    def forward(self, x):
+        out = self.base(x)
+        if not self.merged:
+            h = F.dropout(x, self.p, self.training)
+            out = out + torch.einsum("...i,ri,or->...o", h, self.lora_A, self.lora_B) * self.scale
+        return out
+'''),
+    ],
+    "ex5_merge": [
+        ("template", _MERGE.format(**_MERGE_OK)),
+        ("add_ on .data, addmm_", '''
+@torch.no_grad()
+def merge(layer):
+    if layer.merged:
+        return layer
+    layer.base.weight.data.add_(layer.scale * layer.lora_B @ layer.lora_A)
+    layer.merged = True
+    return layer
+
+
+@torch.no_grad()
+def unmerge(layer):
+    if not layer.merged:
+        return layer
+    layer.base.weight.addmm_(layer.lora_B, layer.lora_A, alpha=-layer.scale)
+    layer.merged = False
+    return layer
+'''),
+    ],
+    "ex6_inject": [
+        ("template", _INJECT.format(**_INJECT_OK)),
+        ("named_modules names, ids of parameters", '''
+def add_lora(model, targets, make_lora):
+    model.requires_grad_(False)
+    found = []
+    for name, module in model.named_modules():
+        if isinstance(module, nn.Linear) and name.split(".")[-1] in targets:
+            found.append(name)
+    for name in found:
+        parent_name, _, child_name = name.rpartition(".")
+        parent = model.get_submodule(parent_name) if parent_name else model
+        setattr(parent, child_name, make_lora(getattr(parent, child_name)))
+    return model
+
+
+def count_parameters(model):
+    unique = {id(p): p for p in model.parameters()}
+    total = sum(p.numel() for p in unique.values())
+    trainable = sum(p.numel() for p in unique.values() if p.requires_grad)
+    return trainable, total
+'''),
+    ],
+    "ex7_examples": [
+        ("template", _TOKENIZE_OK + _COLLATE2.format(**_COLLATE2_OK)),
+        ("lists padded into copies", '''
+def tokenize_pair(tokenizer, instruction, response):
+    prompt = tokenizer(chat_prompt(tokenizer, instruction), add_special_tokens=False)["input_ids"]
+    answer = tokenizer(response + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
+    return dict(input_ids=list(prompt) + list(answer), labels=[-100 for _ in prompt] + list(answer))
+
+
+def collate(examples, pad_id):
+    longest = max(len(e["input_ids"]) for e in examples)
+    ids, labels, mask = [], [], []
+    for e in examples:
+        gap = longest - len(e["input_ids"])
+        ids.append(list(e["input_ids"]) + [pad_id] * gap)
+        labels.append(list(e["labels"]) + [-100] * gap)
+        mask.append([1] * len(e["input_ids"]) + [0] * gap)
+    return {"input_ids": torch.tensor(ids), "labels": torch.tensor(labels), "attention_mask": torch.tensor(mask)}
+'''),
+    ],
+    "ex8_loss": [
+        ("template", _LOSS.format(**_LOSS_OK)),
+        ("log_softmax, gather and a mask", '''
+def causal_lm_loss(logits, labels):
+    targets = labels[:, 1:]
+    log_p = torch.log_softmax(logits[:, :-1], dim=-1)
+    mask = targets != -100
+    picked = log_p.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+    return -(picked * mask).sum() / mask.sum()
+'''),
+    ],
+    "ex9_train": [
+        ("template", _TRAIN.format(**_TRAIN_OK)),
+        ("one flat loop over micro-batches", '''
+def train_lora(model, batches, optimizer, loss_fn, accum_steps, device, on_step=None):
+    steps = len(batches) // accum_steps
+    history, running = [], []
+    model.train()
+    optimizer.zero_grad()
+    for i, batch in enumerate(progress(batches[:steps * accum_steps], desc="fine-tuning")):
+        ids, mask, labels = (batch[k].to(device) for k in ("input_ids", "attention_mask", "labels"))
+        with autocast(device):
+            logits = model(input_ids=ids, attention_mask=mask).logits
+        loss = loss_fn(logits.float(), labels)
+        (loss / accum_steps).backward()
+        running.append(loss.item())
+        if (i + 1) % accum_steps == 0:
+            optimizer.step()
+            optimizer.zero_grad()
+            history.append(sum(running) / len(running))
+            running = []
+            if on_step:
+                on_step(len(history) - 1, history[-1])
+    model.eval()
+    return history
+'''),
+    ],
+    "ex10_perplexity": [
+        ("template", _PPL.format(**_PPL_OK)),
+        ("log_softmax and gather, float64 sums", '''
+@torch.no_grad()
+def perplexity(model, batches, device):
+    nll, count = torch.zeros((), dtype=torch.float64), 0
+    for batch in batches:
+        logits = model(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device)).logits
+        targets = batch["labels"].to(device)[:, 1:]
+        log_p = logits[:, :-1].float().log_softmax(-1)
+        mask = targets != -100
+        picked = log_p.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)
+        nll -= (picked * mask).sum().double()
+        count += int(mask.sum())
+    return float(torch.exp(nll / count))
+'''),
     ],
 }
