@@ -276,7 +276,8 @@ MUTANTS["ex7_ddim"] += [
     ("noise coefficient from alpha_bar_t, not alpha_bar_t'", _sub(_DDIM_SRC, "(1 - alpha_bar_prev).sqrt() * eps", "(1 - alpha_bar).sqrt() * eps")),
     ("eps_fn called twice per step", _sub(_DDIM_SRC, "        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)\n",
                                           "        eps = eps_fn(x, t)\n        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)\n")),
-    ("float64 result (alpha_bar' = 1 made as a double)", _sub(_DDIM_SRC, "torch.tensor(1.0)", "torch.tensor(1.0, dtype=torch.float64)")),
+    ("ddim_step updates the caller's x_t in place", _sub(_DDIM_SRC, "x0 = (x_t - (1 - alpha_bar).sqrt() * eps) / alpha_bar.sqrt()",
+                                                          "x0 = x_t.sub_((1 - alpha_bar).sqrt() * eps).div_(alpha_bar.sqrt())")),
 ]
 MUTANTS["ex8_guidance"] += [
     ("two model calls", _sub(_CFG_SRC,
