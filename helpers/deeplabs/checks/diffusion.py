@@ -231,6 +231,13 @@ def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:
             out = ddim_sample(eps_fn, (2, 1, 3, 3), alpha_bars, 3, torch.Generator().manual_seed(0))
             assert_shape(out, (2, 1, 3, 3))
             assert calls == [6, 3, 0], f"eps_fn saw steps {calls}"
+        with c.case("with an eps_fn that knows x0 (it returns the exact noise in x), sampling ends on x0",
+                    hint="the last jump goes to t' = -1, where alpha_bar = 1: a clean image"):
+            def exact_eps(x, t):
+                return (x - alpha_bars[t].sqrt() * x0) / (1 - alpha_bars[t]).sqrt()
+
+            got = ddim_sample(exact_eps, tuple(x0.shape), alpha_bars, 3, torch.Generator().manual_seed(2))
+            assert_close(got, x0, "sample", atol=1e-4)
         with c.case("sampling is deterministic given the starting noise",
                     hint="DDIM (eta = 0) draws only the initial x"):
             a = ddim_sample(eps_fn, (2, 1, 3, 3), alpha_bars, 3, torch.Generator().manual_seed(1))
@@ -248,6 +255,11 @@ class _LabelNet(nn.Module):
 
     def forward(self, x, t, y):
         self.calls += 1
+        # what TinyUNet needs too: one step per example, labels 0..num_classes
+        assert isinstance(t, torch.Tensor) and tuple(t.shape) == (len(x),), (
+            f"the model got t = {t!r:.60}: pass a tensor of {len(x)} steps, one per example of the 2B batch")
+        assert len(y) == len(x) and 0 <= int(y.min()) and int(y.max()) <= self.num_classes, (
+            f"labels {y.tolist()}: 'no label' is model.num_classes = {self.num_classes}")
         value = torch.where(y == self.num_classes, torch.tensor(-1.0), y.float())
         return value.reshape(-1, *([1] * (x.dim() - 1))) + 0 * x
 
