@@ -3,7 +3,8 @@
     python -m tests.sample_class 01_music_rnn --workspace course/workspace
 
 Students: `perfect` (the solution's answers), `untouched` (the released stub), `round<k>`
-(the k-th plausible wrong answer of every exercise, see tests/mutants), `corrupt` (cut-off
+(the k-th plausible wrong answer of every exercise, see tests/mutants), `control<k>` (the k-th
+correct answer in another style of every exercise: full marks expected), `corrupt` (cut-off
 JSON) and `stranger` (a notebook from elsewhere).
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import nbformat
 
-from tests.mutants import mutants_for
+from tests.mutants import correct_for, mutants_for
 
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
 
@@ -49,15 +50,17 @@ def visible_points(nb) -> float:
                and not c.metadata["nbgrader"].get("solution"))
 
 
-def rounds(lab: str, notebook: str) -> list[dict[str, tuple[str, str]]]:
-    """Round k: {grade_id: (label, wrong source)} for every exercise with a k-th wrong answer."""
-    mutants = mutants_for(lab, notebook)
-    depth = max(len(v) for v in mutants.values())
-    return [{gid: versions[k] for gid, versions in mutants.items() if k < len(versions)} for k in range(depth)]
+def rounds(lab: str, notebook: str, answers=mutants_for) -> list[dict[str, tuple[str, str]]]:
+    """Round k: {grade_id: (label, source)} for every exercise with a k-th wrong (or, with
+    answers=correct_for, right) answer."""
+    versions_of = answers(lab, notebook)
+    depth = max((len(v) for v in versions_of.values()), default=0)
+    return [{gid: versions[k] for gid, versions in versions_of.items() if k < len(versions)} for k in range(depth)]
 
 
 def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
-    """Write submissions to out/<student>/<notebook>.ipynb; return what each round mutated."""
+    """Write submissions to out/<student>/<notebook>.ipynb; return what each round (and each
+    control round) replaced: {student: {notebook: {grade_id: label}}}."""
     if out.exists():
         shutil.rmtree(out)
     plan: dict[str, dict] = {}
@@ -76,6 +79,9 @@ def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
         for k, mutated in enumerate(rounds(lab, name)):
             save(f"round{k}", filled(released, {**good, **{g: src for g, (_, src) in mutated.items()}}))
             plan.setdefault(f"round{k}", {})[name] = {g: label for g, (label, _) in mutated.items()}
+        for k, rewritten in enumerate(rounds(lab, name, correct_for)):
+            save(f"control{k}", filled(released, {**good, **{g: src for g, (_, src) in rewritten.items()}}))
+            plan.setdefault(f"control{k}", {})[name] = {g: label for g, (label, _) in rewritten.items()}
         (out / "corrupt").mkdir(exist_ok=True)
         text = nbformat.writes(filled(released, good))
         (out / "corrupt" / f"{name}.ipynb").write_text(text[: len(text) // 2])

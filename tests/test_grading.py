@@ -54,6 +54,8 @@ def test_every_wrong_answer_loses_points_only_in_its_exercise(graded):
     assert len(graded["plan"]) >= 3
     times_mutated: dict[str, int] = {}
     for student, per_notebook in graded["plan"].items():
+        if student.startswith("control"):
+            continue
         scores = graded["scores"][student]
         for key, points in maximum.items():
             notebook, test_id = key.split("/")
@@ -65,7 +67,21 @@ def test_every_wrong_answer_loses_points_only_in_its_exercise(graded):
             else:
                 assert scores[key] == points, f"{student}: {key} lost points it should not"
     assert times_mutated.keys() == maximum.keys(), "every exercise needs wrong answers"
-    assert min(times_mutated.values()) >= 3, times_mutated
+    assert min(times_mutated.values()) >= 6, times_mutated
+
+
+def test_right_answers_written_another_way_get_full_marks(graded):
+    """Control rounds: each mutants file's template filled in correctly, then other styles."""
+    maximum = max_points(graded)
+    controls = {s: nbs for s, nbs in graded["plan"].items() if s.startswith("control")}
+    rewritten = {f"{nb}/test_{gid}" for nbs in controls.values() for nb, gids in nbs.items() for gid in gids}
+    assert rewritten == maximum.keys(), "every exercise needs CORRECT answers in its mutants file"
+    for student, per_notebook in controls.items():
+        lost = {key: graded["scores"][student][key] for key, points in maximum.items()
+                if graded["scores"][student][key] != points}
+        labels = {f"{nb}/test_{g}": label for nb, gids in per_notebook.items() for g, label in gids.items()}
+        assert not lost, f"{student}: right answers lost points: " + "; ".join(
+            f"{key} ({labels.get(key, 'solution')}): {score}" for key, score in lost.items())
 
 
 def test_broken_files_score_zero_with_a_reason_and_the_batch_goes_on(graded):

@@ -101,7 +101,7 @@ def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tm
 
 def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
     from labgrader.export.canvas import export_canvas
-    from labgrader.export.gradescope import build_bundle, run
+    from labgrader.export.gradescope import build_bundle, prepare, run
 
     rows = list(csv.reader(open(export_canvas(course, tmp_path / "canvas.csv"))))
     assert rows[0][:4] == ["Student", "ID", "SIS User ID", "SIS Login ID"] and rows[1][0].strip() == "Points Possible"
@@ -111,10 +111,20 @@ def test_canvas_export_and_gradescope_bundle(course, tmp_path, notebooks):
         z.extractall(tmp_path / "source")
     assert {"setup.sh", "run_autograder", "course/pyproject.toml"} <= names
     assert any(n.startswith("course/solutions/") for n in names) and not any(n.startswith("course/tests") for n in names)
+    setup = (tmp_path / "source" / "setup.sh").read_text()
+    assert "|| true" not in setup and f"gradescope prepare {LAB}" in setup  # a broken image fails its build
+    # setup.sh, once per image: the secret seed and the reference runs; run_autograder only grades
+    image_workspace = tmp_path / "workspace"
+    prepare(LAB, tmp_path / "source" / "course", image_workspace, [NB])
+    built = sorted((image_workspace / "reference").rglob("*.json"))
+    seed = (image_workspace / "secret_seed").read_text()
+    assert built
     submission = tmp_path / "submission"
     submission.mkdir()
     (submission / "my_notebook.ipynb").write_text(notebooks["solution"])
     data = run(LAB, submission, tmp_path / "results" / "results.json", tmp_path / "source" / "course",
-               course.workspace, [NB])
+               image_workspace, [NB])
+    assert sorted((image_workspace / "reference").rglob("*.json")) == built  # no reference run per submission
+    assert (image_workspace / "secret_seed").read_text() == seed
     assert data["score"] == notebooks["max"] and all(t["score"] == t["max_score"] for t in data["tests"])
     assert json.loads((tmp_path / "results" / "results.json").read_text())["tests"][0]["output"].startswith("Grader:")

@@ -180,7 +180,61 @@ def test_load_or_train_trains_once_then_loads(monkeypatch, tmp_path, capsys):
     second = load_or_train("unit", torch.nn.Linear(2, 2), train)
     assert calls == [1] and torch.equal(first.weight, second.weight)
     assert "loaded checkpoint" in capsys.readouterr().out
-    assert list(tmp_path.glob("unit.fast.pt"))
+    assert len(list(tmp_path.glob("unit.fast.*.pt"))) == 1
+
+
+_TRAINING_CELLS = """
+from dataclasses import dataclass
+
+@dataclass
+class Config:
+    lr: float = {lr}
+
+cfg = Config()
+
+def loss_fn(out):
+    return {loss}
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = torch.nn.Linear(2, 1)
+
+    def forward(self, x):
+        return {forward}
+
+def train(model):
+    calls.append(1)
+    opt = torch.optim.SGD(model.parameters(), lr=cfg.lr)
+    loss = loss_fn(model(torch.ones(4, 2)))
+    loss.backward()
+    opt.step()
+"""
+
+
+def _notebook_run(**parts):
+    """The cells above run as a notebook would: defined in __main__-like globals."""
+    code = _TRAINING_CELLS.format(**{"lr": 0.1, "loss": "out.pow(2).mean()", "forward": "self.lin(x)", **parts})
+    scope = {"torch": torch, "calls": [], "__name__": "__main__"}
+    exec(compile("\n" * len(parts) + code, f"<cell-{len(parts)}>", "exec"), scope)  # other line numbers, other cell
+    return scope
+
+
+@pytest.mark.parametrize("change", [{"loss": "out.abs().mean()"}, {"forward": "self.lin(x).relu()"}, {"lr": 0.01}])
+def test_load_or_train_trains_again_when_the_training_code_changes(monkeypatch, tmp_path, capsys, change):
+    from deeplabs.checkpoints import load_or_train
+
+    monkeypatch.setenv("DEEPLABS_CACHE", str(tmp_path))
+    before = _notebook_run()
+    load_or_train("unit", before["Net"](), before["train"])
+    same = _notebook_run(unused="")  # the same code typed again in another cell: still cached
+    load_or_train("unit", same["Net"](), same["train"])
+    assert same["calls"] == []
+    capsys.readouterr()
+    after = _notebook_run(**change)  # the student fixed their loss, model or setting
+    load_or_train("unit", after["Net"](), after["train"])
+    assert after["calls"] == [1]
+    assert "your training code changed" in capsys.readouterr().out
 
 
 def test_live_plot_is_silent_headless_and_keeps_history():
@@ -212,3 +266,30 @@ def test_doctor_reports_environment(capsys):
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "torch" in out and "Fashion-MNIST" in out and "device" in out
+
+
+def test_progress_leaves_a_seeded_loader_alone():
+    """A bar around a shuffling DataLoader must not draw from its generator (tqdm.auto does)."""
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from deeplabs.progress import progress
+
+    def epochs(wrap):
+        loader = DataLoader(TensorDataset(torch.arange(10.0)), batch_size=3, shuffle=True,
+                            generator=torch.Generator().manual_seed(0))
+        return [batch[0].tolist() for _ in range(2) for batch in wrap(loader)]
+
+    assert epochs(progress) == epochs(lambda loader: loader)
+
+
+def test_progress_bar_is_saved_in_its_final_state(tmp_path):
+    """An executed notebook keeps the bar's last line (100% 5/5), not the 0% it started at."""
+    import nbclient
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "from deeplabs.progress import progress\nfor i in progress(range(5), desc='train'):\n    pass")])
+    nbclient.NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+                            ).execute()
+    shown = [o["data"]["text/plain"] for o in nb.cells[0].outputs if o.output_type == "display_data"]
+    assert len(shown) == 1 and "5/5" in shown[0] and "100%" in shown[0], shown

@@ -31,12 +31,8 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
+from .protocol import ACTIVE_ENV, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV
 from .seeding import seed_everything
-
-# The protocol both sides share (labgrader imports these names from here).
-ACTIVE_ENV, SEED_ENV = "DEEPLABS_GRADER", "DEEPLABS_GRADER_SEED"
-RECORD_MIME = "application/vnd.deeplabs.record+json"
-MAX_RECORD_BYTES = 4_000_000  # a probe output is a few tensors, never a dataset
 
 
 def encode(value: Any) -> Any:

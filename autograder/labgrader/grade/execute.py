@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from deeplabs.grading import ACTIVE_ENV, SEED_ENV
+from deeplabs.protocol import ACTIVE_ENV, SEED_ENV
 
 from . import cgroups, sandbox
 

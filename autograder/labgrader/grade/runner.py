@@ -7,7 +7,7 @@ run, the sandbox kind and limits, the kernel's environment and the cgroup to joi
 starts the kernel inside the sandbox (sandbox.py) and talks to it over Unix sockets in
 JOB_DIR/ipc, connected before any student code runs and never reconnected, so the kernel cannot
 redirect them. It runs every code cell in order with a per-cell timeout (interrupt, then kill),
-takes grading records (deeplabs.grading.RECORD_MIME) off the cell that is running, and writes
+takes grading records (deeplabs.protocol.RECORD_MIME) off the cell that is running, and writes
 JOB_DIR/result.json and JOB_DIR/executed.ipynb. Everything in them is the runner's own account:
 which cell ran, how it ended, which records it emitted. Values inside records are the kernel's
 and are judged, never believed, by the grader.
@@ -22,12 +22,11 @@ import time
 from pathlib import Path
 from queue import Empty
 
-import nbformat
 import zmq
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec
 
-from deeplabs.grading import RECORD_MIME
+from deeplabs.protocol import RECORD_MIME
 
 from . import confine, sandbox
 
@@ -95,6 +94,38 @@ def _error_type(content: dict) -> str:
     return "".join(ch for ch in name if ch.isalnum() or ch in "._")[:ERROR_TYPE_CHARS] or "Error"
 
 
+def _output_from_msg(kind: str, content: dict) -> dict | None:
+    """An nbformat v4 output for an iopub message, or None for one of the wrong shape.
+
+    Written here rather than taken from nbformat: nbformat (jsonschema) costs the runner, a
+    process per notebook, more to import than a small notebook takes to run.
+    """
+    def texts(value) -> bool:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+    if kind == "stream":
+        name, text = content.get("name"), content.get("text")
+        if name in ("stdout", "stderr") and isinstance(text, str):
+            return {"output_type": "stream", "name": name, "text": text}
+        return None
+    if kind in ("display_data", "execute_result"):
+        data, metadata = content.get("data"), content.get("metadata", {})
+        if not (isinstance(data, dict) and isinstance(metadata, dict) and all(isinstance(k, str) for k in data)):
+            return None
+        if not all(isinstance(v, (str, dict, list)) for v in data.values()):
+            return None
+        out = {"output_type": kind, "data": data, "metadata": metadata}
+        if kind == "execute_result":
+            count = content.get("execution_count")
+            out["execution_count"] = count if isinstance(count, int) and not isinstance(count, bool) else None
+        return out
+    if kind == "error":
+        ename, evalue, traceback = content.get("ename"), content.get("evalue"), content.get("traceback")
+        if isinstance(ename, str) and isinstance(evalue, str) and texts(traceback):
+            return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": traceback}
+    return None
+
+
 class CellRun:
     """Collects one cell's outputs and records from iopub."""
 
@@ -121,14 +152,13 @@ class CellRun:
         size = len(json.dumps(content, default=str))
         if self.bytes + size > MAX_CELL_OUTPUT_BYTES:
             if not self.dropped:
-                self.outputs.append(nbformat.v4.new_output(
-                    "stream", name="stdout", text="\n… further output dropped by the grader (too much output) …\n"))
+                self.outputs.append({"output_type": "stream", "name": "stdout",
+                                     "text": "\n… further output dropped by the grader (too much output) …\n"})
             self.dropped = True
             return
         self.bytes += size
-        try:
-            out = nbformat.v4.output_from_msg(msg)
-        except Exception:  # the kernel built a message nbformat cannot hold: drop it
+        out = _output_from_msg(kind, content)
+        if out is None:  # the kernel built a message a notebook cannot hold: drop it
             return
         if out.get("output_type") == "stream" and len(out.get("text", "")) > MAX_OUTPUT_CHARS:
             out["text"] = out["text"][:MAX_OUTPUT_CHARS] + "\n… output truncated by the grader …\n"
@@ -209,7 +239,7 @@ def run_job(job_dir: Path) -> dict:
     _die_with_grader()
     job = json.loads((job_dir / "job.json").read_text())
     (job_dir / "job.json").unlink()  # it holds the hidden tests: in memory only from here on
-    nb = nbformat.from_dict(job["notebook"])
+    nb = job["notebook"]  # a plain dict: the grader built it with nbformat, the runner only fills outputs
     limits = sandbox.Limits(**job["limits"])
     result = {"status": "ok", "cells": [], "records": [], "problems": []}
     started = time.monotonic()
@@ -234,10 +264,11 @@ def run_job(job_dir: Path) -> dict:
         except RuntimeError as err:
             raise KernelStartError(str(err)) from err
         records_bytes, stopped = 0, None
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
+        for index, cell in enumerate(nb["cells"]):
+            if cell["cell_type"] != "code":
                 continue
-            info = {"index": index, "id": cell.get("id"), "grade_id": cell.metadata.get("nbgrader", {}).get("grade_id")}
+            info = {"index": index, "id": cell.get("id"),
+                    "grade_id": cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")}
             if stopped:
                 info["outcome"] = "not run"
                 result["cells"].append(info)
@@ -245,15 +276,15 @@ def run_job(job_dir: Path) -> dict:
             left = limits.notebook_timeout_s - (time.monotonic() - started)
             cell_started = time.monotonic()
             try:
-                outcome, run = run_cell(km, kc, cell.source, min(limits.cell_timeout_s, max(left, 1)),
+                outcome, run = run_cell(km, kc, cell["source"], min(limits.cell_timeout_s, max(left, 1)),
                                         limits.interrupt_grace_s)
             except (zmq.ZMQError, ValueError, KeyError, TypeError, RecursionError) as err:
                 # the kernel sent something jupyter_client cannot read (it controls the messages)
                 outcome, run = "unreadable", CellRun()
                 result["problems"].append(f"cell {index}: the kernel sent a message the grader could not read "
                                           f"({type(err).__name__})")
-            cell.outputs = run.outputs
-            cell.execution_count = index
+            cell["outputs"] = run.outputs
+            cell["execution_count"] = index
             info.update(outcome=outcome, error_type=run.error_type, seconds=round(time.monotonic() - cell_started, 2),
                         timed_out=time.monotonic() - started >= limits.notebook_timeout_s)
             result["cells"].append(info)
@@ -273,7 +304,7 @@ def run_job(job_dir: Path) -> dict:
     finally:
         _kill(km)
     result["seconds"] = round(time.monotonic() - started, 2)
-    nbformat.write(nb, job_dir / "executed.ipynb")
+    (job_dir / "executed.ipynb").write_text(json.dumps(nb))
     return result
 
 
