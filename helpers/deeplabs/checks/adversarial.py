@@ -71,10 +71,26 @@ def check_accuracy_under_attack(accuracy_under_attack) -> None:
         with c.case("batches of unequal size count every example once (batch_size=2 -> still 0.6)",
                     hint="sum the correct predictions over batches, divide by the number of examples"):
             assert_close(accuracy_under_attack(model, x, y, batch_size=2), 0.6, "accuracy")
+        with c.case("the last, smaller batch counts too (labels [0, 1, 2, 2, 1], batch_size=2 -> 0.8)",
+                    hint="range(0, len(x), batch_size) reaches the last partial batch; divide by len(x)"):
+            assert_close(accuracy_under_attack(model, x, torch.tensor([0, 1, 2, 2, 1]), batch_size=2), 0.8, "accuracy")
         to_class_1 = lambda m, xb, yb: torch.tensor([0.0, 1.0, 0.0]).expand_as(xb).clone()  # noqa: E731
         with c.case("the attack's output is what gets classified (every image -> class 1: 0.2)",
                     hint="call attack(model, x_batch, y_batch) and classify what it returns"):
             assert_close(accuracy_under_attack(model, x, y, attack=to_class_1), 0.2, "accuracy")
+        seen = []
+
+        def spy(m, xb, yb):  # an attack that notes the model's mode and whether gradients are on
+            seen.append((m.training, torch.is_grad_enabled()))
+            return xb
+
+        with c.case("the attack runs on every batch with the model in eval mode and gradients enabled",
+                    hint="model.eval() before the loop; call the attack outside torch.no_grad() (it needs gradients)"):
+            model.train()
+            accuracy_under_attack(model, x, y, attack=spy, batch_size=2)
+            assert len(seen) == 3, f"the attack ran {len(seen)} times for 3 batches"
+            assert not any(mode for mode, _ in seen), "the attack saw the model in training mode"
+            assert all(grad for _, grad in seen), "the attack ran under torch.no_grad()"
         with c.case("the model is evaluated in eval mode (dropout off)",
                     hint="call model.eval() first: dropout in training mode zeroes inputs at random"):
             dropped = nn.Sequential(nn.Dropout(0.999), model)
@@ -103,6 +119,18 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
             no_steps = pgd(lin, x_r, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0, random_start=True)
             assert not torch.equal(no_steps, x_r), "with steps=0 the start itself is returned: it equals x"
             assert (no_steps - x_r).abs().max().item() <= 0.1 + 1e-6, "the random start leaves the ε-ball"
+            moved = no_steps - x_r
+            assert moved.min().item() < -0.05 and moved.max().item() > 0.05, "the random start moves pixels one way only"
+            near_edges = torch.tensor([[0.02, 0.98, 0.5]]).repeat(64, 1)
+            start = pgd(lin, near_edges, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0, random_start=True)
+            assert start.min().item() >= 0 and start.max().item() <= 1, "the random start leaves [0, 1]: clamp it"
+        x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(1))
+        with c.case("returns a new tensor without gradient history; x is left alone",
+                    hint="work on a detached clone of x; no in-place updates of x; return x_adv.detach()"):
+            before = x_in.clone()
+            got = pgd(lin, x_in, torch.tensor([0, 1, 2, 0]), eps=0.1, alpha=0.03, steps=3, random_start=True)
+            assert not got.requires_grad, "x_adv requires grad: .detach() it"
+            assert torch.equal(x_in, before) and not x_in.requires_grad, "the caller's x was changed"
         _ball_and_range(c, lambda xs: pgd(lin, xs, torch.zeros(len(xs), dtype=torch.long), eps=0.1, alpha=0.03,
                                           steps=6, random_start=True), torch.rand(16, 3), 0.1, "with a random start")
         if model is not None:
@@ -131,6 +159,13 @@ def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | Non
             assert_close(got, _point(0.4, 0.4, 0.6), "x_adv")
         _ball_and_range(c, lambda xs: targeted_pgd(lin, xs, torch.full((len(xs),), 1), eps=0.1, alpha=0.03, steps=6),
                         torch.rand(16, 3), 0.1, "every step")
+        x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(2))
+        with c.case("returns a new tensor without gradient history; x is left alone",
+                    hint="work on a detached clone of x; no in-place updates of x; return x_adv.detach()"):
+            before = x_in.clone()
+            got = targeted_pgd(lin, x_in, torch.tensor([1, 2, 0, 1]), eps=0.1, alpha=0.03, steps=3)
+            assert not got.requires_grad, "x_adv requires grad: .detach() it"
+            assert torch.equal(x_in, before) and not x_in.requires_grad, "the caller's x was changed"
         if model is not None:
             with c.case(f"on the trained CNN, the attack raises the share classified as class {target_class}",
                         hint="descend the loss of the *target* labels, not the true ones"):
@@ -153,44 +188,59 @@ def check_train_adversarial(train_adversarial) -> None:
         g = torch.Generator().manual_seed(0)
         x = torch.rand(40, 3, generator=g)
         loader = _loader(x, x.argmax(dim=1), 8)
-        calls = []
+        calls, modes = [], []
 
         def to_zero(model, xb, yb):   # every attacked input is 0: only the bias can learn from it
             calls.append(len(xb))
+            modes.append(model.training)
             return torch.zeros_like(xb)
 
         model = identity_classifier()
         optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
-        with c.case("returns one mean loss per epoch (3)", hint="append the mean batch loss once per epoch"):
-            losses = train_adversarial(model, loader, optimizer, to_zero, epochs=3)
+        epochs_seen = []
+        with c.case("returns one mean loss per epoch (3), as Python floats", hint="append the mean of loss.item() once per epoch"):
+            losses = train_adversarial(model, loader, optimizer, to_zero, epochs=3,
+                                       on_epoch=lambda epoch, loss: epochs_seen.append((epoch, loss)))
             assert len(losses) == 3, f"got {len(losses)} values"
-        with c.case("the attack runs on every batch (5 batches × 3 epochs)",
-                    hint="call attack(model, x, y) inside the batch loop"):
+            assert all(type(v) is float for v in losses), f"got {sorted({type(v).__name__ for v in losses})}"
+        with c.case("on_epoch(epoch, mean_loss) is called once after each epoch",
+                    hint="after the batch loop of each epoch: on_epoch(epoch, history[-1])"):
+            assert [e for e, _ in epochs_seen] == [0, 1, 2], f"on_epoch got epochs {[e for e, _ in epochs_seen]}"
+            assert [l for _, l in epochs_seen] == losses, "on_epoch's losses are not the returned ones"
+        with c.case("the attack runs on every batch (5 batches × 3 epochs), with the model in eval mode",
+                    hint="call model.eval(), then attack(model, x, y), inside the batch loop"):
             assert len(calls) == 15, f"the attack ran {len(calls)} times"
+            assert not any(modes), "the attack saw the model in training mode"
         with c.case("the model learns from the attacked inputs only",
                     hint="the loss is the cross-entropy of model(x_adv), not of model(x)"):
             assert_close(model.weight, torch.eye(3), "weights (all attacked inputs are 0: no gradient)")
             assert model.bias.abs().sum().item() > 0, "the bias did not change: did optimizer.step() run?"
         with c.case("the model is left in training mode", hint="model.eval() for the attack, model.train() for the step"):
             assert model.training
-        with c.case("the epoch's loss is the mean batch loss: log(e + 2) - 1/2 for batches with losses "
-                    "log(e + 2) - 1 and log(e + 2) (lr = 0)", hint="average the loss of every batch, not only the last"):
-            both = _loader(torch.tensor([[1.0, 0.0, 0.0]] * 2), torch.tensor([0, 1]), 1)
+        with c.case("the epoch's loss is the mean batch loss: log(e + 2) - 1/4 for a batch of two with loss "
+                    "log(e + 2) - 1/2 and a batch of one with loss log(e + 2) (lr = 0)",
+                    hint="average the loss.item() of every batch, each batch counting once (not only the last, not per example)"):
+            both = _loader(torch.tensor([[1.0, 0.0, 0.0]] * 3), torch.tensor([0, 1, 2]), 2)
             model = identity_classifier()
             losses = train_adversarial(model, both, torch.optim.SGD(model.parameters(), lr=0.0),
                                        lambda m, xb, yb: xb, epochs=1)
-            assert_close(torch.tensor(losses), torch.tensor([math.log(math.e + 2) - 0.5]), "losses")
+            assert_close(torch.tensor(losses), torch.tensor([math.log(math.e + 2) - 0.25]), "losses")
         with c.case("one step per batch from fresh gradients: bias after batches labelled [0, 0, 1, 2] and "
                     "[1, 1, 1, 0] (inputs attacked to 0, SGD lr = 1)",
-                    hint="optimizer.zero_grad() before every backward: otherwise gradients add up"):
+                    hint="optimizer.zero_grad() after the attack, before every backward: otherwise gradients add up"):
             model = identity_classifier()
             labels = torch.tensor([0, 0, 1, 2, 1, 1, 1, 0])
+
+            def leaky(m, xb, yb):  # an attack that leaves gradients in the model's .grad (it calls backward)
+                m(xb).sum().backward()
+                return to_zero(m, xb, yb)
+
             train_adversarial(model, _loader(torch.rand(8, 3), labels, 4),
-                              torch.optim.SGD(model.parameters(), lr=1.0), to_zero, epochs=1)
+                              torch.optim.SGD(model.parameters(), lr=1.0), leaky, epochs=1)
             # with inputs 0 the logits are the bias, and d(mean CE)/d bias = softmax(bias) - label shares
             b1 = torch.tensor([0.5, 0.25, 0.25]) - 1 / 3
             b2 = b1 - (torch.softmax(b1, dim=0) - torch.tensor([0.25, 0.75, 0.0]))
-            assert_close(model.bias, b2, "bias", atol=1e-5)
+            assert_close(model.bias, b2, "bias (zero the gradients after the attack, before backward)", atol=1e-5)
         model = identity_classifier()
         optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
         with c.case("the loss goes down (identity attack, 4 epochs)",

@@ -67,14 +67,21 @@ def check_forward_noising(q_sample, Schedule) -> None:
                     hint="reshape the (B,) coefficients to (B, 1, ..., 1) with one 1 per trailing dimension"):
             out = q_sample(torch.ones(2, 3), torch.tensor([1, 0]), torch.zeros(2, 3), s)
             assert_close(out, [[0.6] * 3, [0.8] * 3], "output")
+        with c.case("x0 and noise are left as they were", hint="build a new tensor: no in-place operations (mul_, add_, +=) on the inputs"):
+            x0, noise = torch.ones(2, 3), torch.full((2, 3), 2.0)
+            q_sample(x0, torch.tensor([1, 0]), noise, s)
+            assert torch.equal(x0, torch.ones(2, 3)) and torch.equal(noise, torch.full((2, 3), 2.0)), "an input was changed"
 
 
 def check_time_embedding(timestep_embedding) -> None:
     with Checks("sinusoidal time embedding") as c:
-        with c.case("shape (B, dim), float32", hint="half sines, half cosines, concatenated on the last dimension"):
+        with c.case("shape (B, dim), float32 (for float64 steps too)",
+                    hint="half sines, half cosines, concatenated on the last dimension; convert t with t.float()"):
             out = timestep_embedding(torch.tensor([0, 5, 999]), 32)
             assert_shape(out, (3, 32))
             assert out.dtype == torch.float32, f"dtype {out.dtype}"
+            out = timestep_embedding(torch.tensor([0.5, 7.0], dtype=torch.float64), 8)
+            assert out.dtype == torch.float32, f"dtype {out.dtype} for float64 steps"
         with c.case("t = 0 gives [0, ..., 0, 1, ..., 1] (sines first)", hint="sin(0) = 0, cos(0) = 1"):
             assert_close(timestep_embedding(torch.tensor([0]), 6), [[0, 0, 0, 1, 1, 1]], "emb(0)")
         with c.case("dim 4, t = 1: frequencies 1 and 1/100 -> [sin 1, sin 0.01, cos 1, cos 0.01]",
@@ -141,8 +148,10 @@ def check_loss(diffusion_loss, Schedule) -> None:
             net = _SpyNet()
             diffusion_loss(net, x0, y, s, 0.0, torch.Generator().manual_seed(2))
             assert torch.equal(net.calls[-1][1], y), "labels changed with p_uncond = 0"
+            y_before = y.clone()
             diffusion_loss(net, x0, y, s, 1.0, torch.Generator().manual_seed(2))
             assert (net.calls[-1][1] == 3).all(), "labels kept with p_uncond = 1"
+            assert torch.equal(y, y_before), "the caller's y was changed: hide labels in a new tensor (torch.where)"
         with c.case("the loss can be backpropagated", hint="return a scalar tensor built from the model output"):
             net = _SpyNet()
             diffusion_loss(net, x0, y, s, 0.1, torch.Generator().manual_seed(3)).backward()
@@ -165,20 +174,25 @@ def check_ddpm(ddpm_step, ddpm_sample, Schedule) -> None:
             assert_close(ddpm_step(zero, 1, zero, s, one), [[math.sqrt(0.36 * 0.19 / 0.4816)]], "x_0")
         with c.case("the last step (t = 0) adds no noise", hint="return the mean when t == 0"):
             assert_close(ddpm_step(zero, 0, one, s, torch.full((1, 1), 5.0)), [[1 / 0.9]], "x_{-1}")
+        with c.case("ddpm_step leaves x_t as it was", hint="compute a new tensor: no in-place operations (sub_, /=) on x_t"):
+            x_t = torch.ones(1, 1)
+            ddpm_step(one, 1, x_t, s, one)
+            assert torch.equal(x_t, torch.ones(1, 1)), f"x_t became {x_t.flatten().tolist()}"
         seen = []
 
         def eps_fn(x, t):
             seen.append(t)
             return 0.1 * x
 
-        with c.case("the loop calls eps_fn at t = T-1, ..., 0 and on_step after each step",
-                    hint="for t in reversed(range(T)); call on_step(t, x) after updating x"):
-            steps = []
+        with c.case("the loop calls eps_fn once per step at t = T-1, ..., 0 and on_step(t, x) after each step, t = 0 included",
+                    hint="for t in reversed(range(T)): eps_fn once, the step (zeros for z at t = 0), then on_step(t, x) with the new x"):
+            steps, snapshots = [], []
             out = ddpm_sample(eps_fn, (3, 1, 2, 2), s, torch.Generator().manual_seed(0),
-                              on_step=lambda t, x: steps.append(t))
+                              on_step=lambda t, x: (steps.append(t), snapshots.append(x.clone())))
             assert_shape(out, (3, 1, 2, 2))
             assert seen == [1, 0], f"eps_fn saw steps {seen}"
             assert steps == [1, 0], f"on_step saw steps {steps}"
+            assert torch.equal(snapshots[-1], out), "the x given to on_step at t = 0 is not the x returned"
         with c.case("the same generator seed gives the same samples",
                     hint="draw all randomness with generator=generator"):
             a = ddpm_sample(eps_fn, (3, 1, 2, 2), s, torch.Generator().manual_seed(4))
@@ -203,7 +217,9 @@ def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:
             assert_close(ddim_step(eps, 7, -1, noised(7), alpha_bars), x0, "x0", atol=1e-4)
         with c.case("given the true noise, a jump 7 -> 3 lands on q(x_3 | x0) with the same noise",
                     hint="x_{t'} = sqrt(alpha_bar_{t'}) x0_hat + sqrt(1 - alpha_bar_{t'}) eps"):
-            assert_close(ddim_step(eps, 7, 3, noised(7), alpha_bars), noised(3), "x_3", atol=1e-4)
+            x_t = noised(7)
+            assert_close(ddim_step(eps, 7, 3, x_t, alpha_bars), noised(3), "x_3", atol=1e-4)
+            assert torch.equal(x_t, noised(7)), "ddim_step changed x_t in place"
         calls = []
 
         def eps_fn(x, t):
@@ -215,6 +231,13 @@ def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:
             out = ddim_sample(eps_fn, (2, 1, 3, 3), alpha_bars, 3, torch.Generator().manual_seed(0))
             assert_shape(out, (2, 1, 3, 3))
             assert calls == [6, 3, 0], f"eps_fn saw steps {calls}"
+        with c.case("with an eps_fn that knows x0 (it returns the exact noise in x), sampling ends on x0",
+                    hint="the last jump goes to t' = -1, where alpha_bar = 1: a clean image"):
+            def exact_eps(x, t):
+                return (x - alpha_bars[t].sqrt() * x0) / (1 - alpha_bars[t]).sqrt()
+
+            got = ddim_sample(exact_eps, tuple(x0.shape), alpha_bars, 3, torch.Generator().manual_seed(2))
+            assert_close(got, x0, "sample", atol=1e-4)
         with c.case("sampling is deterministic given the starting noise",
                     hint="DDIM (eta = 0) draws only the initial x"):
             a = ddim_sample(eps_fn, (2, 1, 3, 3), alpha_bars, 3, torch.Generator().manual_seed(1))
@@ -232,6 +255,11 @@ class _LabelNet(nn.Module):
 
     def forward(self, x, t, y):
         self.calls += 1
+        # what TinyUNet needs too: one step per example, labels 0..num_classes
+        assert isinstance(t, torch.Tensor) and tuple(t.shape) == (len(x),), (
+            f"the model got t = {t!r:.60}: pass a tensor of {len(x)} steps, one per example of the 2B batch")
+        assert len(y) == len(x) and 0 <= int(y.min()) and int(y.max()) <= self.num_classes, (
+            f"labels {y.tolist()}: 'no label' is model.num_classes = {self.num_classes}")
         value = torch.where(y == self.num_classes, torch.tensor(-1.0), y.float())
         return value.reshape(-1, *([1] * (x.dim() - 1))) + 0 * x
 

@@ -1,4 +1,16 @@
-"""Wrong answers for lab 04 (diffusion models): the bugs people actually write."""
+"""Wrong answers for lab 04 (diffusion models): the bugs people actually write.
+
+MUTANTS: wrong answers, each proven to behave differently from the solution on inputs the
+instructions cover. CORRECT: for every exercise the correct template first, then correct answers
+written in other styles; all of them must keep full marks.
+"""
+
+
+def _sub(source: str, old: str, new: str) -> str:
+    """source with `old` replaced; fails loudly when a template drifted and `old` is gone."""
+    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
+    return source.replace(old, new)
+
 
 _LINEAR_OK = '''
 def linear_betas(num_steps, beta_start=1e-4, beta_end=0.02):
@@ -126,6 +138,17 @@ def guided_eps(model, x, t, y, scale):
 '''
 _CFG_OK = dict(null="model.num_classes", out="eps_uncond + scale * (eps_cond - eps_uncond)")
 
+_SCHED_OK = _LINEAR_OK + _COSINE_OK + _MAKE_OK
+_Q_OK = _Q.format(a="schedule.alpha_bars[t]", out=_Q_OUT_OK)
+_EMB_OK = _EMB.format(freqs=_FREQS_OK, out=_EMB_OUT_OK)
+_RES_OK_BODY = ("        h = self.conv1(F.silu(self.norm1(x)))\n        h = h + self.emb_proj(emb)[:, :, None, None]\n"
+                "        h = self.conv2(F.silu(self.norm2(h)))\n        return h + self.skip(x)")
+_RES_OK = _RES.format(body=_RES_OK_BODY)
+_LOSS_SRC = _LOSS.format(**_LOSS_OK)
+_DDPM_SRC = _DDPM.format(**_DDPM_OK)
+_DDIM_SRC = _DDIM.format(**_DDIM_OK)
+_CFG_SRC = _CFG.format(**_CFG_OK)
+
 MUTANTS = {
     "ex1_schedule": [
         ("alpha_bars_prev indexed off by one (= alpha_bars)", _LINEAR_OK + _COSINE_OK + _MAKE.format(prev="alpha_bars", var=_VAR_OK)),
@@ -174,5 +197,230 @@ MUTANTS = {
         ("guides from the conditional prediction (eps_c + w (eps_c - eps_u))", _CFG.format(**{**_CFG_OK, "out": "eps_cond + scale * (eps_cond - eps_uncond)"})),
         ("'no label' is class 0", _CFG.format(**{**_CFG_OK, "null": "0"})),
         ("scales the conditional prediction only", _CFG.format(**{**_CFG_OK, "out": "scale * eps_cond"})),
+    ],
+}
+
+# Written blind (issue 17): before looking at which of them the hidden checks catch.
+MUTANTS["ex1_schedule"] += [
+    ("linear betas in float64", _sub(_SCHED_OK, "num_steps, dtype=torch.float32)", "num_steps, dtype=torch.float64)")),
+    ("alpha_bar approximated by 1 - cumsum(betas)",
+     _sub(_SCHED_OK, "torch.cumprod(alphas, dim=0)", "1.0 - torch.cumsum(betas, dim=0)")),
+    ("alpha_bars_prev by torch.roll (wraps the last value round)", _sub(_SCHED_OK, _PREV_OK, "torch.roll(alpha_bars, 1)")),
+    ("cosine betas not clipped at max_beta", _sub(_SCHED_OK, "min(1 - f(t + 1) / f(t), max_beta)", "1 - f(t + 1) / f(t)")),
+    ("cosine schedule without the offset s", _sub(_SCHED_OK, "(u / num_steps + s) / (1 + s)", "(u / num_steps)")),
+    ("linear betas stop short of beta_end",
+     _sub(_SCHED_OK, "torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)",
+          "beta_start + (beta_end - beta_start) * torch.arange(num_steps, dtype=torch.float32) / num_steps")),
+]
+MUTANTS["ex2_forward"] += [
+    ("noises the caller's x0 in place", _sub(_Q_OK, "return a.sqrt() * x0 + (1 - a).sqrt() * noise",
+                                              "return x0.mul_(a.sqrt()).add_((1 - a).sqrt() * noise)")),
+    ("assumes 4-D images", _sub(_Q_OK, ".reshape(-1, *([1] * (x0.dim() - 1)))", "[:, None, None, None]")),
+    ("no reshape: the (B,) coefficients broadcast over the last axis",
+     _sub(_Q_OK, ".reshape(-1, *([1] * (x0.dim() - 1)))", "")),
+    ("returns float64 (coefficients cast to double)", _sub(_Q_OK, "schedule.alpha_bars[t].reshape", "schedule.alpha_bars[t].double().reshape")),
+    ("one step for the whole batch (t[0])", _sub(_Q_OK, "schedule.alpha_bars[t].reshape(-1,", "schedule.alpha_bars[t[0]].expand(len(t)).reshape(-1,")),
+    ("noise scaled by the variance, not the std", _sub(_Q_OK, "(1 - a).sqrt() * noise", "(1 - a) * noise")),
+]
+MUTANTS["ex3_time_embedding"] += [
+    ("float64 t gives a float64 embedding", _sub(_EMB_OK, "t.float()[:, None]", "t[:, None]")),
+    ("exponents evenly spaced from 0 to 1 (linspace)", _sub(_EMB_OK, "torch.arange(half, dtype=torch.float32) / half", "torch.linspace(0, 1, half)")),
+    ("sines and cosines interleaved", _sub(_EMB_OK, "torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)",
+                                            "torch.stack([torch.sin(angles), torch.cos(angles)], dim=-1).flatten(1)")),
+    ("max_period ignored (10000 hard-coded)", _sub(_EMB_OK, "math.log(max_period)", "math.log(10000.0)")),
+    ("t rescaled to [0, 1) first (t / 1000)", _sub(_EMB_OK, "t.float()[:, None]", "(t.float() / 1000)[:, None]")),
+]
+MUTANTS["ex4_resblock"] += [
+    ("adds x instead of skip(x)", _sub(_RES_OK, "return h + self.skip(x)", "return h + x")),
+    ("norm2 left out", _sub(_RES_OK, "self.conv2(F.silu(self.norm2(h)))", "self.conv2(F.silu(h))")),
+    ("ReLU instead of SiLU", _RES_OK.replace("F.silu", "F.relu")),
+    ("norm1 used twice", _sub(_RES_OK, "self.norm2(h)", "self.norm1(h)")),
+    ("conditioning multiplies instead of adding", _sub(_RES_OK, "h = h + self.emb_proj(emb)", "h = h * self.emb_proj(emb)")),
+    ("extra SiLU after conv2", _sub(_RES_OK, "h = self.conv2(F.silu(self.norm2(h)))", "h = F.silu(self.conv2(F.silu(self.norm2(h))))")),
+]
+MUTANTS["ex5_loss"] += [
+    ("generator not passed to randint", _sub(_LOSS_SRC, "(B,), generator=generator, device", "(B,), device")),
+    ("noise drawn before t", _sub(_LOSS_SRC,
+        "    t = torch.randint(0, T, (B,), generator=generator, device=x0.device)\n    noise = torch.randn(x0.shape, generator=generator, device=x0.device)\n",
+        "    noise = torch.randn(x0.shape, generator=generator, device=x0.device)\n    t = torch.randint(0, T, (B,), generator=generator, device=x0.device)\n")),
+    ("'no label' is class 0", _sub(_LOSS_SRC, "torch.full_like(y, model.num_classes)", "torch.zeros_like(y)")),
+    ("hides labels in the caller's y (in place)", _sub(_LOSS_SRC, "    y = torch.where(drop, torch.full_like(y, model.num_classes), y)\n",
+                                                       "    y[drop] = model.num_classes\n")),
+    ("returns loss.item() (a float)", _sub(_LOSS_SRC, "noise)\n", "noise).item()\n")),
+    ("sums the squared error over pixels", _sub(_LOSS_SRC, "return F.mse_loss(model(q_sample(x0, t, noise, schedule), t, y), noise)",
+                                                "return ((model(q_sample(x0, t, noise, schedule), t, y) - noise) ** 2).sum() / B")),
+]
+MUTANTS["ex6_ddpm"] += [
+    ("on_step gets x before the step", _sub(_DDPM_SRC,
+        "        x = ddpm_step(eps, t, x, schedule, noise)\n        if on_step is not None:\n            on_step(t, x)\n",
+        "        if on_step is not None:\n            on_step(t, x)\n        x = ddpm_step(eps, t, x, schedule, noise)\n")),
+    ("on_step(x, t): arguments swapped", _sub(_DDPM_SRC, "on_step(t, x)", "on_step(x, t)")),
+    ("skips the step at t = 0 (returns x_0 un-denoised)", _sub(_DDPM_SRC,
+        "        x = ddpm_step(eps, t, x, schedule, noise)\n        if on_step is not None:\n            on_step(t, x)\n",
+        "        if t > 0:\n            x = ddpm_step(eps, t, x, schedule, noise)\n            if on_step is not None:\n                on_step(t, x)\n")),
+    ("no on_step call at t = 0", _sub(_DDPM_SRC, "        if on_step is not None:\n", "        if on_step is not None and t > 0:\n")),
+    ("eps_fn called twice per step", _sub(_DDPM_SRC, "x = ddpm_step(eps, t, x", "x = ddpm_step(eps_fn(x, t), t, x")),
+    ("z drawn without the generator", _sub(_DDPM_SRC, "torch.randn(shape, generator=generator, device=device) if t > 0",
+                                           "torch.randn(shape, device=device) if t > 0")),
+    ("ddpm_step updates the caller's x_t in place", _sub(_DDPM_SRC,
+        "    mean = (x_t - beta / (1 - alpha_bar).sqrt() * eps) / alpha.sqrt()\n",
+        "    mean = x_t.sub_(beta / (1 - alpha_bar).sqrt() * eps).div_(alpha.sqrt())\n")),
+]
+MUTANTS["ex7_ddim"] += [
+    ("initial noise drawn without the generator", _sub(_DDIM_SRC, "torch.randn(shape, generator=generator, device=device)",
+                                                        "torch.randn(shape, device=device)")),
+    ("final jump to t' = 0 instead of -1", _sub(_DDIM_SRC, "if i + 1 < len(steps) else -1", "if i + 1 < len(steps) else 0")),
+    ("timesteps from linspace over [0, T-1]", _sub(_DDIM_SRC, "return list(range(0, num_steps * k, k))[::-1]",
+                                                   "return torch.linspace(0, num_train_steps - 1, num_steps).long().flip(0).tolist()")),
+    ("range(0, T, k): an extra step when n does not divide T", _sub(_DDIM_SRC, "range(0, num_steps * k, k)", "range(0, num_train_steps, k)")),
+    ("noise coefficient from alpha_bar_t, not alpha_bar_t'", _sub(_DDIM_SRC, "(1 - alpha_bar_prev).sqrt() * eps", "(1 - alpha_bar).sqrt() * eps")),
+    ("eps_fn called twice per step", _sub(_DDIM_SRC, "        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)\n",
+                                          "        eps = eps_fn(x, t)\n        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)\n")),
+    ("ddim_step updates the caller's x_t in place", _sub(_DDIM_SRC, "x0 = (x_t - (1 - alpha_bar).sqrt() * eps) / alpha_bar.sqrt()",
+                                                          "x0 = x_t.sub_((1 - alpha_bar).sqrt() * eps).div_(alpha_bar.sqrt())")),
+]
+MUTANTS["ex8_guidance"] += [
+    ("two model calls", _sub(_CFG_SRC,
+        "    eps_cond, eps_uncond = model(torch.cat([x, x]), steps, torch.cat([y, no_label])).chunk(2)\n",
+        "    eps_cond = model(x, steps[:B], y)\n    eps_uncond = model(x, steps[:B], no_label)\n")),
+    ("t passed as a Python int", _sub(_CFG_SRC, "model(torch.cat([x, x]), steps,", "model(torch.cat([x, x]), t,")),
+    ("a (B,) step tensor for a batch of 2B", _sub(_CFG_SRC, "torch.full((2 * B,), t,", "torch.full((B,), t,")),
+    ("'no label' is -1", _sub(_CFG_SRC, "torch.full_like(y, model.num_classes)", "torch.full_like(y, -1)")),
+    ("x concatenated along the channels", _sub(_CFG_SRC, "torch.cat([x, x])", "torch.cat([x, x], dim=1)")),
+]
+
+CORRECT = {
+    "ex1_schedule": [
+        ("template", _SCHED_OK),
+        ("arange, vectorised cosine in float64, a loop for the products", '''
+def linear_betas(num_steps, beta_start=1e-4, beta_end=0.02):
+    if num_steps == 1:
+        return torch.tensor([beta_start], dtype=torch.float32)
+    step = (beta_end - beta_start) / (num_steps - 1)
+    return (beta_start + step * torch.arange(num_steps, dtype=torch.float64)).float()
+
+
+def cosine_betas(num_steps, s=0.008, max_beta=0.999):
+    u = torch.arange(num_steps + 1, dtype=torch.float64)
+    f = torch.cos((u / num_steps + s) / (1 + s) * math.pi / 2) ** 2
+    return (1 - f[1:] / f[:-1]).clamp(max=max_beta).float()
+
+
+def make_schedule(betas):
+    alphas = 1 - betas
+    products, running = [], torch.ones((), dtype=betas.dtype)
+    for a in alphas:
+        running = running * a
+        products.append(running)
+    alpha_bars = torch.stack(products)
+    alpha_bars_prev = F.pad(alpha_bars[:-1], (1, 0), value=1.0)
+    posterior_variance = (1 - alpha_bars_prev) / (1 - alpha_bars) * betas
+    return Schedule(betas=betas, alphas=alphas, alpha_bars=alpha_bars, alpha_bars_prev=alpha_bars_prev,
+                    posterior_variance=posterior_variance)
+'''),
+    ],
+    "ex2_forward": [
+        ("template", _Q_OK),
+        ("unsqueeze in a loop, torch.sqrt", '''
+def q_sample(x0, t, noise, schedule):
+    signal, rest = torch.sqrt(schedule.alpha_bars[t]), torch.sqrt(1 - schedule.alpha_bars[t])
+    while signal.dim() < x0.dim():
+        signal, rest = signal.unsqueeze(-1), rest.unsqueeze(-1)
+    return signal * x0 + rest * noise
+'''),
+        ("view with x0.shape, torch.addcmul", '''
+def q_sample(x0, t, noise, schedule):
+    shape = (x0.shape[0],) + (1,) * (x0.ndim - 1)
+    a = schedule.alpha_bars.gather(0, t).view(shape)
+    return torch.addcmul(a.sqrt() * x0, (1 - a).sqrt(), noise)
+'''),
+    ],
+    "ex3_time_embedding": [
+        ("template", _EMB_OK),
+        ("max_period ** (-i / h), torch.outer", '''
+def timestep_embedding(t, dim, max_period=10000.0):
+    half = dim // 2
+    i = torch.arange(half, device=t.device, dtype=torch.float32)
+    angles = torch.outer(t.to(torch.float32), max_period ** (-i / half))
+    return torch.cat((angles.sin(), angles.cos()), dim=1)
+'''),
+    ],
+    "ex4_resblock": [
+        ("template", _RES_OK),
+        ("nn.SiLU module, view and unsqueeze", _sub(_RES_OK, _RES_OK_BODY,
+            "        act = nn.SiLU()\n        shift = self.emb_proj(emb).view(emb.shape[0], -1, 1, 1)\n"
+            "        h = self.conv1(act(self.norm1(x))) + shift\n        return self.skip(x) + self.conv2(act(self.norm2(h)))")),
+    ],
+    "ex5_loss": [
+        ("template", _LOSS_SRC),
+        ("masked_fill, the squared error by hand", '''
+def diffusion_loss(model, x0, y, schedule, p_uncond=0.1, generator=None):
+    t = torch.randint(0, schedule.num_steps, (len(x0),), generator=generator, device=x0.device)
+    noise = torch.randn(x0.shape, generator=generator, device=x0.device)
+    drop = torch.rand(len(x0), generator=generator, device=x0.device) < p_uncond
+    labels = y.masked_fill(drop, model.num_classes)
+    pred = model(q_sample(x0, t, noise, schedule), t, labels)
+    return ((pred - noise) ** 2).mean()
+'''),
+    ],
+    "ex6_ddpm": [
+        ("template", _DDPM_SRC),
+        ("coefficients from 1 - alpha, an explicit zero noise, while loop", '''
+def ddpm_step(eps, t, x_t, schedule, noise):
+    alpha = schedule.alphas[t]
+    coef = (1 - alpha) / torch.sqrt(1 - schedule.alpha_bars[t])
+    x_prev = (x_t - coef * eps) / torch.sqrt(alpha)
+    if t > 0:
+        x_prev = x_prev + torch.sqrt(schedule.posterior_variance[t]) * noise
+    return x_prev
+
+
+@torch.no_grad()
+def ddpm_sample(eps_fn, shape, schedule, generator=None, device="cpu", on_step=None):
+    x = torch.randn(shape, generator=generator, device=device)
+    t = schedule.num_steps - 1
+    while t >= 0:
+        eps = eps_fn(x, t)
+        z = torch.randn(shape, generator=generator, device=device) if t > 0 else torch.zeros_like(x)
+        x = ddpm_step(eps, t, x, schedule, z)
+        if on_step:
+            on_step(t, x)
+        t -= 1
+    return x
+'''),
+    ],
+    "ex7_ddim": [
+        ("template", _DDIM_SRC),
+        ("list comprehension, zip over neighbouring steps, python floats", '''
+def ddim_timesteps(num_train_steps, num_steps):
+    k = num_train_steps // num_steps
+    return [i * k for i in reversed(range(num_steps))]
+
+
+def ddim_step(eps, t, t_prev, x_t, alpha_bars):
+    a = alpha_bars[t]
+    a_prev = alpha_bars[t_prev] if t_prev >= 0 else torch.ones_like(a)
+    x0_hat = (x_t - torch.sqrt(1 - a) * eps) / torch.sqrt(a)
+    return torch.sqrt(a_prev) * x0_hat + torch.sqrt(1 - a_prev) * eps
+
+
+@torch.no_grad()
+def ddim_sample(eps_fn, shape, alpha_bars, num_steps, generator=None, device="cpu"):
+    steps = ddim_timesteps(len(alpha_bars), num_steps)
+    x = torch.randn(shape, generator=generator, device=device)
+    for t, t_prev in zip(steps, steps[1:] + [-1]):
+        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)
+    return x
+'''),
+    ],
+    "ex8_guidance": [
+        ("template", _CFG_SRC),
+        ("slicing and torch.lerp", '''
+def guided_eps(model, x, t, y, scale):
+    B = len(x)
+    labels = torch.cat([y, y.new_full((B,), model.num_classes)])
+    out = model(x.repeat(2, *([1] * (x.dim() - 1))), torch.full((2 * B,), t, device=x.device), labels)
+    return torch.lerp(out[B:], out[:B], scale)
+'''),
     ],
 }

@@ -1,4 +1,16 @@
-"""Wrong answers for lab 05 (adversarial examples)."""
+"""Wrong answers for lab 05 (adversarial examples).
+
+MUTANTS: wrong answers, each proven to behave differently from the solution on inputs the
+instructions cover. CORRECT: for every exercise the correct template first, then correct answers
+written in other styles; all of them must keep full marks.
+"""
+
+
+def _sub(source: str, old: str, new: str) -> str:
+    """source with `old` replaced; fails loudly when a template drifted and `old` is gone."""
+    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
+    return source.replace(old, new)
+
 
 _FGSM = '''
 def fgsm(model, x, y, eps):
@@ -60,6 +72,8 @@ def train_adversarial(model, loader, optimizer, attack, epochs, on_epoch=None):
 {step}
             batch_losses.append(loss.item())
         history.append({summary})
+        if on_epoch is not None:
+            on_epoch(epoch, history[-1])
     return history
 '''
 _STEP = '''            optimizer.zero_grad()
@@ -67,6 +81,12 @@ _STEP = '''            optimizer.zero_grad()
             loss.backward()
             optimizer.step()'''
 _MEAN = "sum(batch_losses) / len(batch_losses)"
+
+_FGSM_OK = _FGSM.format(labels="y", step="x + eps * grad.sign()", clamp=".clamp(0, 1)")
+_ACCURACY_OK = _ACCURACY.format(eval=_EVAL, attack=_ATTACK, result="correct / len(x)")
+_PGD_OK = _PGD.format(start=_RANDOM_START, at="x_adv", project=_PROJECT)
+_TARGETED_OK = _TARGETED.format(steps="steps", sign="-", size="alpha", project=_PROJECT)
+_TRAIN_OK = _TRAIN.format(step=_STEP, summary=_MEAN)
 
 MUTANTS = {
     "ex1_fgsm": [
@@ -104,5 +124,181 @@ MUTANTS = {
          _TRAIN.format(step=_STEP.replace("F.cross_entropy(model(x_adv), y)",
                                           "F.cross_entropy(model(torch.cat([x, x_adv])), torch.cat([y, y]))"),
                        summary=_MEAN)),
+    ],
+}
+
+# Written blind (issue 17): before looking at which of them the hidden checks catch.
+MUTANTS["ex1_fgsm"] += [
+    ("sets requires_grad on the caller's x", _sub(_FGSM_OK, "x = x.detach().clone().requires_grad_(True)", "x.requires_grad_(True)")),
+    ("steps the caller's x in place (detach shares storage)", '''
+def fgsm(model, x, y, eps):
+    x_adv = x.detach().requires_grad_(True)
+    (grad,) = torch.autograd.grad(F.cross_entropy(model(x_adv), y), x_adv)
+    x_adv.data.add_(eps * grad.sign()).clamp_(0, 1)
+    return x_adv.detach()
+'''),
+    ("result not detached", _sub(_FGSM_OK, ".clamp(0, 1).detach()", ".clamp(0, 1)")),
+    ("gradient divided by its largest entry instead of its sign", _sub(_FGSM_OK, "eps * grad.sign()", "eps * grad / grad.abs().max()")),
+    ("nll_loss on the logits (no log-softmax)", _sub(_FGSM_OK, "F.cross_entropy(model(x), y)", "F.nll_loss(model(x), y)")),
+]
+MUTANTS["ex2_accuracy"] += [
+    ("returns a tensor", _sub(_ACCURACY_OK, "(model(xb).argmax(dim=-1) == yb).sum().item()", "(model(xb).argmax(dim=-1) == yb).sum()")),
+    ("attacks under torch.no_grad()", _sub(_ACCURACY_OK, "        if attack is not None:\n            xb = attack(model, xb, yb)\n        with torch.no_grad():\n",
+                                           "        with torch.no_grad():\n            if attack is not None:\n                xb = attack(model, xb, yb)\n")),
+    ("model.eval() only after the first attack", _sub(_sub(_ACCURACY_OK, "    model.eval()\n    device", "    device"),
+                                                       "            xb = attack(model, xb, yb)\n", "            xb = attack(model, xb, yb)\n        model.eval()\n")),
+    ("drops the last partial batch", _sub(_ACCURACY_OK, "range(0, len(x), batch_size)", "range(0, len(x) - batch_size + 1, batch_size)")),
+    ("divides by batches × batch_size", _sub(_ACCURACY_OK, "return correct / len(x)", "return correct / (len(shares) * batch_size)")),
+]
+MUTANTS["ex3_pgd"] += [
+    ("steps the caller's x in place", '''
+def pgd(model, x, y, eps, alpha, steps, random_start=False):
+    x_orig = x.detach().clone()
+    x_adv = x.detach()
+    if random_start:
+        x_adv.add_(torch.empty_like(x_adv).uniform_(-eps, eps)).clamp_(0, 1)
+    for _ in range(steps):
+        x_adv.requires_grad_(True)
+        (grad,) = torch.autograd.grad(F.cross_entropy(model(x_adv), y), x_adv)
+        with torch.no_grad():
+            x_adv.add_(alpha * grad.sign())
+            x_adv.copy_(torch.min(torch.max(x_adv, x_orig - eps), x_orig + eps).clamp(0, 1))
+    return x_adv.detach()
+'''),
+    ("never detached (the result carries the graph)", _sub(_sub(_PGD_OK, "x_adv = x_adv.detach() + alpha", "x_adv = x_adv + alpha"),
+                                                           "    return x_adv.detach()\n", "    return x_adv\n")),
+    ("random start not clamped to [0, 1]", _sub(_PGD_OK, "(x_adv + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)",
+                                                 "x_adv + torch.empty_like(x).uniform_(-eps, eps)")),
+    ("random start in [0, ε] only", _sub(_PGD_OK, "torch.empty_like(x).uniform_(-eps, eps)", "torch.rand_like(x) * eps")),
+    ("steps of size ε instead of α", _sub(_PGD_OK, "x_adv.detach() + alpha * grad.sign()", "x_adv.detach() + eps * grad.sign()")),
+]
+MUTANTS["ex4_targeted"] += [
+    ("steps the caller's x in place", '''
+def targeted_pgd(model, x, target, eps, alpha, steps):
+    x_orig = x.detach().clone()
+    x_adv = x.detach()
+    for _ in range(steps):
+        x_adv.requires_grad_(True)
+        (grad,) = torch.autograd.grad(F.cross_entropy(model(x_adv), target), x_adv)
+        with torch.no_grad():
+            x_adv.sub_(alpha * grad.sign())
+            x_adv.copy_(torch.min(torch.max(x_adv, x_orig - eps), x_orig + eps).clamp(0, 1))
+    return x_adv.detach()
+'''),
+    ("result not detached", _sub(_sub(_TARGETED_OK, "x_adv = x_adv.detach() -", "x_adv = x_adv -"), "    return x_adv.detach()\n", "    return x_adv\n")),
+    ("raises the target's logit instead of lowering its loss", _sub(_sub(_TARGETED_OK,
+        "F.cross_entropy(model(x_adv), target)", "model(x_adv).gather(1, target[:, None]).sum()"),
+        "x_adv.detach() - alpha", "x_adv.detach() + alpha")),
+    ("projects around the previous iterate, not x", _sub(_TARGETED_OK, _PROJECT, "torch.min(torch.max(x_adv, x_adv - eps), x_adv + eps).clamp(0, 1)")),
+    ("adds a random start", _sub(_TARGETED_OK, "    x_adv = x.clone()\n",
+                                 "    x_adv = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)\n")),
+    ("raw gradient instead of its sign", _sub(_TARGETED_OK, "alpha * grad.sign()", "alpha * grad")),
+]
+MUTANTS["ex5_adv_train"] += [
+    ("trains in eval mode (no model.train() after the attack)", _sub(_TRAIN_OK, "            model.train()\n", "")),
+    ("attacks in training mode (no model.eval())", _sub(_TRAIN_OK, "            model.eval()\n", "")),
+    ("returns the model in eval mode", _sub(_TRAIN_OK, "    return history\n", "    model.eval()\n    return history\n")),
+    ("on_epoch(mean_loss, epoch): arguments swapped", _sub(_TRAIN_OK, "on_epoch(epoch, history[-1])", "on_epoch(history[-1], epoch)")),
+    ("on_epoch called after every batch", _sub(_sub(_TRAIN_OK, "        if on_epoch is not None:\n            on_epoch(epoch, history[-1])\n", ""),
+        "            batch_losses.append(loss.item())\n",
+        "            batch_losses.append(loss.item())\n            if on_epoch is not None:\n                on_epoch(epoch, sum(batch_losses) / len(batch_losses))\n")),
+    ("history holds tensors (loss, not loss.item())", _sub(_TRAIN_OK, "batch_losses.append(loss.item())", "batch_losses.append(loss)")),
+    ("mean over examples, not over batches (uneven last batch)", _sub(_sub(_TRAIN_OK,
+        "batch_losses.append(loss.item())", "batch_losses.append(loss.item() * len(y))"),
+        "sum(batch_losses) / len(batch_losses)", "sum(batch_losses) / len(loader.dataset)")),
+    ("zero_grad before the attack (what the attack leaves in .grad joins the step)", _sub(_sub(_TRAIN_OK,
+        "            optimizer.zero_grad()\n", ""), "            model.eval()\n", "            optimizer.zero_grad()\n            model.eval()\n")),
+]
+
+CORRECT = {
+    "ex1_fgsm": [
+        ("template", _FGSM_OK),
+        ("loss.backward() and x.grad, torch.clamp", '''
+def fgsm(model, x, y, eps):
+    x_adv = x.clone().detach()
+    x_adv.requires_grad = True
+    loss = F.cross_entropy(model(x_adv), y)
+    loss.backward()
+    return torch.clamp(x_adv + eps * torch.sign(x_adv.grad), min=0.0, max=1.0).detach()
+'''),
+        ("log_softmax + nll_loss, float64 inside then cast back", '''
+def fgsm(model, x, y, eps):
+    x_in = x.detach().clone().requires_grad_(True)
+    loss = F.nll_loss(F.log_softmax(model(x_in), dim=-1), y)
+    (grad,) = torch.autograd.grad(loss, x_in)
+    out = (x_in.detach().double() + eps * grad.sign().double()).clamp(0, 1)
+    return out.to(x.dtype)
+'''),
+    ],
+    "ex2_accuracy": [
+        ("template", _ACCURACY_OK),
+        ("split into batches, float() at the end", '''
+def accuracy_under_attack(model, x, y, attack=None, batch_size=256):
+    model.eval()
+    device = next(model.parameters()).device
+    hits = torch.zeros((), dtype=torch.long)
+    for xb, yb in zip(x.split(batch_size), y.split(batch_size)):
+        xb, yb = xb.to(device), yb.to(device)
+        if attack:
+            xb = attack(model, xb, yb)
+        with torch.no_grad():
+            hits += (model(xb).argmax(1) == yb).sum().cpu()
+    return float(hits) / len(y)
+'''),
+    ],
+    "ex3_pgd": [
+        ("template", _PGD_OK),
+        ("a perturbation delta, torch.clamp with tensor bounds, backward()", '''
+def pgd(model, x, y, eps, alpha, steps, random_start=False):
+    x = x.detach()
+    delta = torch.zeros_like(x)
+    if random_start:
+        delta = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1) - x
+    for _ in range(steps):
+        delta.requires_grad_(True)
+        F.cross_entropy(model(x + delta), y).backward()
+        with torch.no_grad():
+            x_adv = torch.clamp(x + delta + alpha * delta.grad.sign(), x - eps, x + eps).clamp(0, 1)
+        delta = (x_adv - x).detach()
+    return (x + delta).detach()
+'''),
+    ],
+    "ex4_targeted": [
+        ("template", _TARGETED_OK),
+        ("ascends the negative loss, torch.clamp with tensor bounds", '''
+def targeted_pgd(model, x, target, eps, alpha, steps):
+    lo, hi = (x - eps).clamp(min=0), (x + eps).clamp(max=1)
+    x_adv = x.clone().detach()
+    for _ in range(steps):
+        x_adv.requires_grad_()
+        loss = -F.cross_entropy(model(x_adv), target)
+        (grad,) = torch.autograd.grad(loss, [x_adv])
+        x_adv = torch.clamp(x_adv.detach() + alpha * grad.sign(), lo, hi)
+    return x_adv
+'''),
+    ],
+    "ex5_adv_train": [
+        ("template", _TRAIN_OK),
+        ("progress over the loader, tensor mean of the batch losses", '''
+def train_adversarial(model, loader, optimizer, attack, epochs, on_epoch=None):
+    device = next(model.parameters()).device
+    history = []
+    for epoch in range(epochs):
+        losses = []
+        for x, y in progress(loader, desc=f"epoch {epoch}"):
+            x, y = x.to(device), y.to(device)
+            model.eval()
+            x_adv = attack(model, x, y)
+            model.train()
+            optimizer.zero_grad(set_to_none=True)
+            loss = F.cross_entropy(model(x_adv), y)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.detach())
+        history.append(torch.stack(losses).mean().item())
+        if on_epoch:
+            on_epoch(epoch, history[-1])
+    return history
+'''),
     ],
 }
