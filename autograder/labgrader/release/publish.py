@@ -45,6 +45,13 @@ SHARED_LINES = frozenset({
     "with autocast(device):",
     "device = next(model.parameters()).device",
     "prev = torch.cat([torch.ones(1), a[:-1]])",
+    # behaviour probes both the visible and the hidden checks use (issue 17): an input copied
+    # to see it is left alone, a call counter, a plain optimizer for a training probe
+    "y_before = y.clone()",
+    "before = x.clone()",
+    "self.calls = 0",
+    "self.calls += 1",
+    "optimizer = torch.optim.SGD(model.parameters(), lr=0.5)",
 })
 NOT_STUDENT = {"labgrader", "nbgrader"}
 
