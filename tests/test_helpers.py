@@ -304,3 +304,11 @@ def test_assert_close_never_lets_nan_through():
         assert_close(torch.tensor([1.0, float("nan")]), [1.0, 2.0])
     with pytest.raises(AssertionError):
         assert_close(torch.tensor(float("nan")), 0.5)
+
+
+def test_package_names_are_the_functions_whatever_was_imported_first():
+    """`from deeplabs import budget` after `import deeplabs.budget` (a module) got the module."""
+    import deeplabs.budget  # noqa: F401
+    from deeplabs import budget, start_lab
+
+    assert callable(budget) and budget(full=1, fast=2) in (1, 2) and callable(start_lab)

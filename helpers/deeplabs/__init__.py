@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import importlib
 
+# budget is torch-free, and its function shares the submodule's name: imported here, so that
+# importing deeplabs.budget elsewhere never leaves the module where the function should be
+from .budget import budget, is_fast, mode
+
 __version__ = "0.1.0"
-_HOMES = {"budget": "budget", "is_fast": "budget", "mode": "budget", "get_device": "device",
-          "seed_everything": "seeding", "start_lab": "session"}
-__all__ = list(_HOMES)
+_HOMES = {"get_device": "device", "seed_everything": "seeding", "start_lab": "session"}
+__all__ = ["budget", "is_fast", "mode", *_HOMES]
 
 
 def __getattr__(name: str):
