@@ -16,11 +16,12 @@ import pytest
 from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port   # skips without Chromium
 from tests.term_course import LAB, grade, make_course
 
+pytestmark = pytest.mark.slow  # formgrader in headless chromium
+
 CONFIG = """from pathlib import Path
 from labgrader.config import Course
 from labgrader.nbgrader_bridge import nbgrader_config
 
-pytestmark = pytest.mark.slow  # formgrader in headless chromium
 c = get_config()  # noqa: F821
 c.merge(nbgrader_config(Course(repo=Path({repo!r}), workspace=Path({workspace!r}))))
 """
