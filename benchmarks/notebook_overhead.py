@@ -47,7 +47,8 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("DEEPLABS_MODE", "fast")
     kind = sandbox.choose(args.sandbox)
-    cases = {f"trivial, {n} cells": nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")] * n)
+    cases = {f"trivial, {n} cells":
+             nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1") for _ in range(n)])
              for n in (1, 30)}
     cases.update({path: nbformat.read(path, as_version=4) for path in args.notebooks})
     print(f"sandbox: {kind}; load average {os.getloadavg()[0]:.1f}; median of {args.repeat}")

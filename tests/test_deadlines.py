@@ -134,7 +134,8 @@ def test_canvas_term_applied_at_export_and_kept_across_regrades(tmp_path):
     archive = tmp_path / "canvas.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for i, (login, when) in enumerate(stamps.items()):
-            z.writestr(_entry(f"{login}_{100 + i}_{500 + i}_part1.ipynb", when), NB.replace("{}", f'{{"who": "{login}"}}'))
+            z.writestr(_entry(f"{login}_{100 + i}_{500 + i}_part1.ipynb", when),
+                       NB.replace("{}", f'{{"who": "{login}"}}'))
     subs = tmp_path / "subs"
     collect(archive, subs)
     for student in stamps:

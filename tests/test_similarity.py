@@ -62,7 +62,8 @@ def test_disguised_copy_ranks_first_and_earlier_terms_count(tmp_path):
     _submit(earlier, "old", _own(random.Random(99)).replace("return 2 * x", "return x + x"), released)
     _submit(earlier, "old_source", _own(rng), released)
     thief = (earlier / "old_source" / LAB / "part1.ipynb")
-    stolen = next(c.source for c in nbformat.read(thief, as_version=4).cells if c.metadata["nbgrader"]["grade_id"] == "ex1_double")
+    stolen = next(c.source for c in nbformat.read(thief, as_version=4).cells
+                  if c.metadata["nbgrader"]["grade_id"] == "ex1_double")
     _submit(submitted, "reuser", stolen.replace("x", "inp"), released)
 
     out, pairs = similarity(course, LAB, tmp_path / "report.html", against=[tmp_path / "term2025"])

@@ -123,7 +123,7 @@ def code_fingerprint(train_fn: Callable, model: torch.nn.Module | None = None) -
             visit_function(getattr(obj, "__func__", obj))
         elif isinstance(obj, type):
             parts.append(("class", obj.__qualname__, tuple(b.__qualname__ for b in obj.__mro__[1:])))
-            for attr, member in sorted(vars(obj).items()):
+            for _attr, member in sorted(vars(obj).items()):
                 if isinstance(member, (staticmethod, classmethod)):
                     member = member.__func__
                 elif isinstance(member, property):

@@ -29,7 +29,8 @@ from ..grade.assemble import MAX_NOTEBOOK_BYTES, printable_name
 from ..term.times import load_manifest_times, manifest_time, zip_entry_time
 
 # Canvas: "smithjane_LATE_12345_678901_01_pytorch_primer-1.ipynb" (the -1 marks a resubmission)
-CANVAS = re.compile(r"^(?P<login>[a-z0-9.\-]+?)_(?P<late>LATE_)?(?P<user>\d+)_(?P<sub>\d+)_(?P<name>.+?)(?P<resub>-\d+)?\.ipynb$")
+CANVAS = re.compile(r"^(?P<login>[a-z0-9.\-]+?)_(?P<late>LATE_)?(?P<user>\d+)_(?P<sub>\d+)_"
+                    r"(?P<name>.+?)(?P<resub>-\d+)?\.ipynb$")
 COLAB_PREFIX = re.compile(r"^(Copy of |Kopie von |Copie de )+", re.I)
 SAFE_ID = re.compile(r"[^A-Za-z0-9_.\-]+")
 MAX_DEPTH = 16

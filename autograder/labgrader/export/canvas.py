@@ -24,7 +24,8 @@ def export_canvas(course: Course, out: Path) -> Path:
             totals.setdefault(row["student"], {})[row["lab"]] = row["final_score"]
             maxima[row["lab"]] = row["max_score"]
     labs = sorted(maxima)
-    header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"] + [f"{lab} ({maxima[lab]:g} pts)" for lab in labs]
+    header = (["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+              + [f"{lab} ({maxima[lab]:g} pts)" for lab in labs])
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w", newline="") as fh:
         writer = csv.writer(fh)

@@ -84,7 +84,8 @@ def summary_page(course: Course, result: LabResult) -> str:
            "<th>lateness</th></tr>",
            f"<tr><td class=n>{result.raw:g} / {result.max_score:g}</td><td class=n>{-result.penalty:g}</td>"
            f"<td class=n>{result.final:g} / {result.max_score:g}</td><td>{_e(result.submitted_at or 'unknown')}</td>"
-           f"<td>{_e(result.status)}{' (extension: ' + _e(result.extension) + ')' if result.extension else ''}</td></tr>"
+           f"<td>{_e(result.status)}"
+           f"{' (extension: ' + _e(result.extension) + ')' if result.extension else ''}</td></tr>"
            "</table>"]
     if result.needs_manual:
         out.append("<p class=pending>Some written answers have not been graded yet: the score will change.</p>")
@@ -100,7 +101,8 @@ def summary_page(course: Course, result: LabResult) -> str:
             out.append(f"<p>Late penalty on this notebook: {nb.penalty:g} points ({_e(nb.lateness.status)}).</p>")
         if notes[nb.notebook]:
             out.append("<p>Grader notes:</p><ul>" + "".join(f"<li>{_e(n)}</li>" for n in notes[nb.notebook]) + "</ul>")
-        out.append(f"<p>Your notebook with the grader's verdicts: <a href='{_e(nb.notebook)}.html'>{_e(nb.notebook)}.html</a></p>")
+        out.append(f"<p>Your notebook with the grader's verdicts: "
+                   f"<a href='{_e(nb.notebook)}.html'>{_e(nb.notebook)}.html</a></p>")
     out.append("</body></html>")
     return "\n".join(out)
 

@@ -192,7 +192,8 @@ def write_report(lab: str, answers: dict, pairs: list[Pair], out: Path, top: int
     for i, pair in enumerate(pairs[:top], 1):
         best = sorted(pair.per_exercise.items(), key=lambda t: -t[1])[:4]
         rows.append(f"<tr><td>{i}</td><td><a href='#p{i}'>{html.escape(pair.a)} · {html.escape(pair.b)}</a></td>"
-                    f"<td>{pair.score:.0%}</td><td>" + ", ".join(f"{html.escape(e)} {s:.0%}" for e, s in best) + "</td></tr>")
+                    f"<td>{pair.score:.0%}</td><td>"
+                    + ", ".join(f"{html.escape(e)} {s:.0%}" for e, s in best) + "</td></tr>")
     rows.append("</table>")
     for i, pair in enumerate(pairs[:top], 1):
         rows.append(f"<h2 id='p{i}'>{i}. {html.escape(pair.a)} · {html.escape(pair.b)} — {pair.score:.0%}</h2>")

@@ -87,4 +87,5 @@ def assert_close(actual, expected, name: str = "output", atol: float = 1e-5, rto
                              f"expected {expected_t[idx].item():.6g}")
 
 
-from .report import self_check  # noqa: E402  (the last cell of every lab)
+# re-exported (`as self_check`): the last cell of every lab imports it from deeplabs.checks
+from .report import self_check as self_check  # noqa: E402

@@ -115,14 +115,17 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
             assert_close(got, _point(0.0, 1.0, 0.6), "x_adv")
         x_r = torch.full((64, 3), 0.5)
         with c.case("random_start=True starts somewhere random in the ε-ball",
-                    hint="x + uniform noise in [-eps, eps] (torch.empty_like(x).uniform_(-eps, eps)), clamped to [0, 1]"):
+                    hint="x + uniform noise in [-eps, eps] (torch.empty_like(x).uniform_(-eps, eps)), "
+                         "clamped to [0, 1]"):
             no_steps = pgd(lin, x_r, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0, random_start=True)
             assert not torch.equal(no_steps, x_r), "with steps=0 the start itself is returned: it equals x"
             assert (no_steps - x_r).abs().max().item() <= 0.1 + 1e-6, "the random start leaves the ε-ball"
             moved = no_steps - x_r
-            assert moved.min().item() < -0.05 and moved.max().item() > 0.05, "the random start moves pixels one way only"
+            assert moved.min().item() < -0.05 and moved.max().item() > 0.05, (
+                "the random start moves pixels one way only")
             near_edges = torch.tensor([[0.02, 0.98, 0.5]]).repeat(64, 1)
-            start = pgd(lin, near_edges, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0, random_start=True)
+            start = pgd(lin, near_edges, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0,
+                        random_start=True)
             assert start.min().item() >= 0 and start.max().item() <= 1, "the random start leaves [0, 1]: clamp it"
         x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(1))
         with c.case("returns a new tensor without gradient history; x is left alone",
@@ -142,7 +145,8 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
                 one_step = pgd(model, xb, yb, eps=eps, alpha=eps, steps=1)      # this is FGSM
                 ten_steps = pgd(model, xb, yb, eps=eps, alpha=eps / 4, steps=10)
                 with torch.no_grad():
-                    fgsm_acc, pgd_acc = ((model(a).argmax(-1) == yb).float().mean().item() for a in (one_step, ten_steps))
+                    fgsm_acc, pgd_acc = ((model(a).argmax(-1) == yb).float().mean().item()
+                                         for a in (one_step, ten_steps))
                 assert pgd_acc <= fgsm_acc + 0.02, f"accuracy under PGD {pgd_acc:.1%}, under FGSM {fgsm_acc:.1%}"
 
 
@@ -198,7 +202,8 @@ def check_train_adversarial(train_adversarial) -> None:
         model = identity_classifier()
         optimizer = torch.optim.SGD(model.parameters(), lr=0.5)
         epochs_seen = []
-        with c.case("returns one mean loss per epoch (3), as Python floats", hint="append the mean of loss.item() once per epoch"):
+        with c.case("returns one mean loss per epoch (3), as Python floats",
+                    hint="append the mean of loss.item() once per epoch"):
             losses = train_adversarial(model, loader, optimizer, to_zero, epochs=3,
                                        on_epoch=lambda epoch, loss: epochs_seen.append((epoch, loss)))
             assert len(losses) == 3, f"got {len(losses)} values"
@@ -206,7 +211,7 @@ def check_train_adversarial(train_adversarial) -> None:
         with c.case("on_epoch(epoch, mean_loss) is called once after each epoch",
                     hint="after the batch loop of each epoch: on_epoch(epoch, history[-1])"):
             assert [e for e, _ in epochs_seen] == [0, 1, 2], f"on_epoch got epochs {[e for e, _ in epochs_seen]}"
-            assert [l for _, l in epochs_seen] == losses, "on_epoch's losses are not the returned ones"
+            assert [loss for _, loss in epochs_seen] == losses, "on_epoch's losses are not the returned ones"
         with c.case("the attack runs on every batch (5 batches × 3 epochs), with the model in eval mode",
                     hint="call model.eval(), then attack(model, x, y), inside the batch loop"):
             assert len(calls) == 15, f"the attack ran {len(calls)} times"
@@ -215,11 +220,13 @@ def check_train_adversarial(train_adversarial) -> None:
                     hint="the loss is the cross-entropy of model(x_adv), not of model(x)"):
             assert_close(model.weight, torch.eye(3), "weights (all attacked inputs are 0: no gradient)")
             assert model.bias.abs().sum().item() > 0, "the bias did not change: did optimizer.step() run?"
-        with c.case("the model is left in training mode", hint="model.eval() for the attack, model.train() for the step"):
+        with c.case("the model is left in training mode",
+                    hint="model.eval() for the attack, model.train() for the step"):
             assert model.training
         with c.case("the epoch's loss is the mean batch loss: log(e + 2) - 1/4 for a batch of two with loss "
                     "log(e + 2) - 1/2 and a batch of one with loss log(e + 2) (lr = 0)",
-                    hint="average the loss.item() of every batch, each batch counting once (not only the last, not per example)"):
+                    hint="average the loss.item() of every batch, each batch counting once "
+                         "(not only the last, not per example)"):
             both = _loader(torch.tensor([[1.0, 0.0, 0.0]] * 3), torch.tensor([0, 1, 2]), 2)
             model = identity_classifier()
             losses = train_adversarial(model, both, torch.optim.SGD(model.parameters(), lr=0.0),

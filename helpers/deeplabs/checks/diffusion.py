@@ -67,10 +67,12 @@ def check_forward_noising(q_sample, Schedule) -> None:
                     hint="reshape the (B,) coefficients to (B, 1, ..., 1) with one 1 per trailing dimension"):
             out = q_sample(torch.ones(2, 3), torch.tensor([1, 0]), torch.zeros(2, 3), s)
             assert_close(out, [[0.6] * 3, [0.8] * 3], "output")
-        with c.case("x0 and noise are left as they were", hint="build a new tensor: no in-place operations (mul_, add_, +=) on the inputs"):
+        with c.case("x0 and noise are left as they were",
+                    hint="build a new tensor: no in-place operations (mul_, add_, +=) on the inputs"):
             x0, noise = torch.ones(2, 3), torch.full((2, 3), 2.0)
             q_sample(x0, torch.tensor([1, 0]), noise, s)
-            assert torch.equal(x0, torch.ones(2, 3)) and torch.equal(noise, torch.full((2, 3), 2.0)), "an input was changed"
+            assert torch.equal(x0, torch.ones(2, 3)) and torch.equal(noise, torch.full((2, 3), 2.0)), (
+                "an input was changed")
 
 
 def check_time_embedding(timestep_embedding) -> None:
@@ -174,7 +176,8 @@ def check_ddpm(ddpm_step, ddpm_sample, Schedule) -> None:
             assert_close(ddpm_step(zero, 1, zero, s, one), [[math.sqrt(0.36 * 0.19 / 0.4816)]], "x_0")
         with c.case("the last step (t = 0) adds no noise", hint="return the mean when t == 0"):
             assert_close(ddpm_step(zero, 0, one, s, torch.full((1, 1), 5.0)), [[1 / 0.9]], "x_{-1}")
-        with c.case("ddpm_step leaves x_t as it was", hint="compute a new tensor: no in-place operations (sub_, /=) on x_t"):
+        with c.case("ddpm_step leaves x_t as it was",
+                    hint="compute a new tensor: no in-place operations (sub_, /=) on x_t"):
             x_t = torch.ones(1, 1)
             ddpm_step(one, 1, x_t, s, one)
             assert torch.equal(x_t, torch.ones(1, 1)), f"x_t became {x_t.flatten().tolist()}"
@@ -184,8 +187,10 @@ def check_ddpm(ddpm_step, ddpm_sample, Schedule) -> None:
             seen.append(t)
             return 0.1 * x
 
-        with c.case("the loop calls eps_fn once per step at t = T-1, ..., 0 and on_step(t, x) after each step, t = 0 included",
-                    hint="for t in reversed(range(T)): eps_fn once, the step (zeros for z at t = 0), then on_step(t, x) with the new x"):
+        with c.case("the loop calls eps_fn once per step at t = T-1, ..., 0 and on_step(t, x) after each step, "
+                    "t = 0 included",
+                    hint="for t in reversed(range(T)): eps_fn once, the step (zeros for z at t = 0), "
+                         "then on_step(t, x) with the new x"):
             steps, snapshots = [], []
             out = ddpm_sample(eps_fn, (3, 1, 2, 2), s, torch.Generator().manual_seed(0),
                               on_step=lambda t, x: (steps.append(t), snapshots.append(x.clone())))
@@ -213,7 +218,8 @@ def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:
             assert list(ddim_timesteps(1000, 4)) == [750, 500, 250, 0], f"got {list(ddim_timesteps(1000, 4))}"
             assert list(ddim_timesteps(10, 3)) == [6, 3, 0], f"got {list(ddim_timesteps(10, 3))}"
         with c.case("given the true noise, the final jump (t_prev = -1) returns x0 exactly",
-                    hint="x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t); alpha_bar = 1 when t_prev = -1"):
+                    hint="x0_hat = (x_t - sqrt(1 - alpha_bar_t) eps) / sqrt(alpha_bar_t); "
+                         "alpha_bar = 1 when t_prev = -1"):
             assert_close(ddim_step(eps, 7, -1, noised(7), alpha_bars), x0, "x0", atol=1e-4)
         with c.case("given the true noise, a jump 7 -> 3 lands on q(x_3 | x0) with the same noise",
                     hint="x_{t'} = sqrt(alpha_bar_{t'}) x0_hat + sqrt(1 - alpha_bar_{t'}) eps"):
@@ -272,7 +278,8 @@ def check_guidance(guided_eps) -> None:
             assert_close(guided_eps(_LabelNet(), x, 5, y, 1.0)[:, 0, 0, 0], [2.0, 1.0], "w = 1")
             assert_close(guided_eps(_LabelNet(), x, 5, y, 0.0)[:, 0, 0, 0], [-1.0, -1.0], "w = 0")
         with c.case("scale 3: eps_u + 3 (eps_c - eps_u) = [8, 5] here",
-                    hint="guidance moves away from the unconditional prediction, towards (and past) the conditional one"):
+                    hint="guidance moves away from the unconditional prediction, "
+                         "towards (and past) the conditional one"):
             assert_close(guided_eps(_LabelNet(), x, 5, y, 3.0)[:, 0, 0, 0], [8.0, 5.0], "w = 3")
         with c.case("one model call on a batch of 2B", hint="torch.cat the inputs, call once, then .chunk(2)"):
             net = _LabelNet()

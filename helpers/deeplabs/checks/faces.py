@@ -99,7 +99,8 @@ def check_evaluate_by_group(evaluate_by_group) -> None:
             assert_close(out["worst"], 0.5, "worst")
             assert_close(out["gap"], 0.5, "gap")
         with c.case("overall, worst and gap are Python floats; per_group a tensor with one entry per group",
-                    hint=".item() on one-element tensors; torch.bincount(groups, weights=..., minlength=n_groups) / counts"):
+                    hint=".item() on one-element tensors; "
+                         "torch.bincount(groups, weights=..., minlength=n_groups) / counts"):
             out = evaluate_by_group(_Fixed(), x, y, groups, n_groups=3)
             assert_shape(out["per_group"], (3,), "per_group")
             for key in ("overall", "worst", "gap"):
@@ -117,7 +118,8 @@ def check_evaluate_by_group(evaluate_by_group) -> None:
         with c.case("batches of batch_size (7 images, batch_size=3: 3, 3, 1), predicted without autograd",
                     hint="loop over x[i:i + batch_size] inside torch.no_grad()"):
             model = _Fixed()
-            evaluate_by_group(model, _images([1.0] * 7), torch.ones(7), torch.zeros(7, dtype=torch.long), 1, batch_size=3)
+            evaluate_by_group(model, _images([1.0] * 7), torch.ones(7), torch.zeros(7, dtype=torch.long), 1,
+                              batch_size=3)
             assert model.batches == [3, 3, 1], f"batches of {model.batches}"
             assert not any(model.grad_enabled), "autograd was on while predicting"
         with c.case("the model is left in eval mode",
@@ -138,7 +140,8 @@ def check_vae_loss(vae_loss) -> None:
             assert_shape(vae_loss(x, x, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), (2,), "loss")
         with c.case("reconstruction term is the mean squared error per image (0.5² = 0.25)",
                     hint="((x - x_recon) ** 2).mean(dim=(1, 2, 3))"):
-            assert_close(vae_loss(x, x + 0.5, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), torch.full((2,), 0.25), "loss")
+            assert_close(vae_loss(x, x + 0.5, torch.zeros(2, 5), torch.zeros(2, 5), 1.0), torch.full((2,), 0.25),
+                         "loss")
         with c.case("KL of mu=1 in one dimension is 0.5 (times kl_weight=2: 1.0)",
                     hint="the mu² term enters with a + sign and a factor 0.5"):
             mu = torch.zeros(2, 5)
@@ -202,13 +205,15 @@ def check_debiasing_loss(debiasing_loss) -> None:
             out = debiasing_loss(torch.zeros(4), torch.ones(4), x, x, zeros, zeros, 1.0)
             assert_shape(out, (), "loss")
         with c.case("logit 0 and a perfect VAE: the loss is ln 2 (classification only)",
-                    hint="binary cross-entropy on the logits: F.binary_cross_entropy_with_logits(..., reduction='none')"):
+                    hint="binary cross-entropy on the logits: "
+                         "F.binary_cross_entropy_with_logits(..., reduction='none')"):
             assert_close(debiasing_loss(torch.zeros(4), torch.tensor([1.0, 0, 1, 0]), x, x, zeros, zeros, 1.0),
                          math.log(2.0), "loss")
         with c.case("the VAE term counts only for faces: [face, non-face] with recon error 1 each → +0.5",
                     hint="multiply each image's VAE loss by its label y (shape (B,), not (B, 1)), then average"):
             x2, ones = torch.zeros(2, 3, 2, 2), torch.ones(2, 3, 2, 2)
-            out = debiasing_loss(torch.zeros(2), torch.tensor([1.0, 0.0]), x2, ones, torch.zeros(2, 2), torch.zeros(2, 2), 1.0)
+            out = debiasing_loss(torch.zeros(2), torch.tensor([1.0, 0.0]), x2, ones, torch.zeros(2, 2),
+                                 torch.zeros(2, 2), 1.0)
             assert_close(out, math.log(2.0) + 0.5, "loss")
 
 
@@ -283,7 +288,8 @@ def check_train(train) -> None:
 
         with _SchedulerSpy() as spy:
             losses = train(model, loss_fn, x, y, epochs=epochs, batch_size=batch_size, lr=0.05, weights_fn=weights_fn)
-        with c.case(f"one mean loss per epoch ({epochs}), as Python floats", hint="append loss.item()'s mean once per epoch"):
+        with c.case(f"one mean loss per epoch ({epochs}), as Python floats",
+                    hint="append loss.item()'s mean once per epoch"):
             assert len(losses) == epochs, f"got {len(losses)} values"
             assert all(type(v) is float for v in losses), f"got {[type(v).__name__ for v in losses]}"
         with c.case("the loss goes down", hint="zero_grad, loss_fn(model, xb, yb), backward, step, scheduler.step"):
@@ -294,8 +300,9 @@ def check_train(train) -> None:
                     hint="model.train() after weights_fn, every epoch"):
             assert modes and all(modes), "loss_fn saw the model in eval mode"
         with c.case(f"samples follow the weights: zero weight is never drawn; len(x) = {n} draws per epoch, "
-                    "the last batch smaller", hint="idx = torch.multinomial(weights, len(x), replacement=True, generator=gen); "
-                    "keep the last, smaller batch"):
+                    "the last batch smaller",
+                    hint="idx = torch.multinomial(weights, len(x), replacement=True, generator=gen); "
+                         "keep the last, smaller batch"):
             drawn = torch.cat(seen) if seen else torch.zeros(0)
             assert len(drawn) == epochs * n, f"{len(drawn)} samples drawn in {epochs} epochs"
             assert bool((drawn % 2 == 0).all()), "drew samples whose weight is 0"
@@ -311,7 +318,9 @@ def check_train(train) -> None:
             assert torch.equal(torch.cat(seen), first), "another run with seed 0 drew other samples"
         steps = epochs * math.ceil(n / batch_size)
         if spy.made:  # (not seen when the scheduler was imported under another name: nothing to check then)
-            with c.case(f"the cosine schedule: T_max = epochs · ceil(len(x) / batch_size) = {steps}, one step per batch",
-                        hint="n_batches = math.ceil(len(x) / batch_size); scheduler.step() after every optimizer.step()"):
+            with c.case(f"the cosine schedule: T_max = epochs · ceil(len(x) / batch_size) = {steps}, "
+                        "one step per batch",
+                        hint="n_batches = math.ceil(len(x) / batch_size); "
+                             "scheduler.step() after every optimizer.step()"):
                 assert spy.made == [steps], f"T_max {spy.made}"
                 assert spy.steps == steps, f"scheduler.step() called {spy.steps} times"

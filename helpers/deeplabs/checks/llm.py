@@ -91,7 +91,8 @@ def check_next_token(next_token_logits, token_probs) -> None:
                     hint="for T == 0 return a one-hot row at logits.argmax(-1) (no division by zero)"):
             assert_close(token_probs(torch.tensor([[0.3, 2.0, -1.0]]), 0.0), torch.tensor([[0.0, 1.0, 0.0]]), "probs")
         with c.case("greedy is exactly one-hot, in floating point, even for two almost equal logits",
-                    hint="a small temperature is not greedy: for T == 0 build the one-hot row itself, .to(logits.dtype)"):
+                    hint="a small temperature is not greedy: for T == 0 build the one-hot row itself, "
+                         ".to(logits.dtype)"):
             greedy = token_probs(torch.tensor([[1.0, 1.0005, -1.0]]), 0.0)
             assert greedy.dtype == torch.float32, f"dtype {greedy.dtype}"
             assert greedy.tolist() == [[0.0, 1.0, 0.0]], f"got {greedy.tolist()}"
@@ -111,7 +112,8 @@ def check_filters(top_k_probs, top_p_probs) -> None:
             assert_close(top_p_probs(p, 0.4), torch.tensor([[1.0, 0.0, 0.0]]), "top-p")
         with c.case("top_p works when the vocabulary is not sorted: [0.2, 0.5, 0.3], p=0.6 -> [0, 0.625, 0.375]",
                     hint="sort descending, take the cumulative sum, then scatter back to vocabulary order"):
-            assert_close(top_p_probs(torch.tensor([[0.2, 0.5, 0.3]]), 0.6), torch.tensor([[0.0, 0.625, 0.375]]), "top-p")
+            assert_close(top_p_probs(torch.tensor([[0.2, 0.5, 0.3]]), 0.6), torch.tensor([[0.0, 0.625, 0.375]]),
+                         "top-p")
         with c.case("rows of a batch are filtered independently",
                     hint="work along dim=-1 only"):
             batch = torch.tensor([[0.5, 0.3, 0.2], [0.1, 0.1, 0.8]])
@@ -155,7 +157,8 @@ def check_generate(generate) -> None:
             logged = CallLog(model)
             generate(logged, prompt, 3, lambda logits: logits.argmax(-1))
             use = logged.uses_the_cache(prompt.shape[1])
-            assert use["whole_prompt_first"], f"first call fed {logged.calls[0][0]} tokens (cache given: {logged.calls[0][1]})"
+            assert use["whole_prompt_first"], (
+                f"first call fed {logged.calls[0][0]} tokens (cache given: {logged.calls[0][1]})")
             assert use["then_one_token_with_cache"], f"later calls (tokens, cache given): {logged.calls[1:]}"
 
 
@@ -179,7 +182,8 @@ def check_lora_layer(LoRALinear) -> None:
         with c.case("lora_A is kaiming-uniform: non-zero, every entry within 1/sqrt(d_in)",
                     hint="nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5)); only lora_B starts at zero"):
             a = layer.lora_A.detach()
-            assert a.abs().max() <= 1 / math.sqrt(6) + 1e-6 and a.abs().max() > 0, f"lora_A ranges up to {float(a.abs().max()):.3f}"
+            assert a.abs().max() <= 1 / math.sqrt(6) + 1e-6 and a.abs().max() > 0, (
+                f"lora_A ranges up to {float(a.abs().max()):.3f}")
         with c.case("in train mode dropout drops inputs of the LoRA branch only (base(x) is untouched)",
                     hint="apply self.dropout to x inside the LoRA branch, not to its output or to base(x)"):
             noisy = LoRALinear(base, r=2, alpha=8.0, dropout=0.9).train()
@@ -236,7 +240,8 @@ def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
         add_lora(model, ("q_proj", "v_proj"), lambda linear: LoRALinear(linear, r=2, alpha=4.0))
         wrapped = sorted(n for n, m in model.named_modules() if isinstance(m, LoRALinear))
         with c.case("q_proj and v_proj of both layers are wrapped (4 modules), nothing else",
-                    hint="replace a child with setattr(parent, child_name, make_lora(child)) when child_name is a target"):
+                    hint="replace a child with setattr(parent, child_name, make_lora(child)) "
+                         "when child_name is a target"):
             assert len(wrapped) == 4 and all(n.endswith(("q_proj", "v_proj")) for n in wrapped), f"wrapped: {wrapped}"
         with c.case("only LoRA parameters are trainable", hint="freeze every parameter BEFORE wrapping"):
             names = [n for n, p in model.named_parameters() if p.requires_grad]
@@ -281,7 +286,8 @@ def check_tokenize_pair(tokenize_pair, collate, tokenizer) -> None:
             assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
         with c.case("a real token whose id is pad_id is still a real token (SmolLM2 pads with its eos)",
                     hint="take the padding from each example's length, not from input_ids == pad_id"):
-            ends = [{"input_ids": [5, 0], "labels": [-100, 0]}, {"input_ids": [1, 2, 3, 0], "labels": [-100, -100, 3, 0]}]
+            ends = [{"input_ids": [5, 0], "labels": [-100, 0]},
+                    {"input_ids": [1, 2, 3, 0], "labels": [-100, -100, 3, 0]}]
             batch = collate(ends, pad_id=0)
             assert batch["labels"].tolist() == [[-100, 0, -100, -100], [-100, -100, 3, 0]], batch["labels"].tolist()
             assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
@@ -306,7 +312,8 @@ def check_loss(causal_lm_loss) -> None:
             loss = causal_lm_loss(logits, torch.tensor([[-100, -100, 5, 1]]))
             assert_close(loss, torch.tensor(math.log(vocab) / 2), "loss", atol=1e-3)
         with c.case("the loss is a tensor that gradients flow through, and the labels are left as they were",
-                    hint="no .item() or torch.tensor(...) around the result; shift with slices, not by writing into labels"):
+                    hint="no .item() or torch.tensor(...) around the result; "
+                         "shift with slices, not by writing into labels"):
             trainable = torch.zeros(1, 4, vocab, requires_grad=True)
             labels = torch.tensor([[-100, 2, 3, 4]])
             loss = causal_lm_loss(trainable, labels)
@@ -321,7 +328,8 @@ def check_training(losses, steps: int, model: nn.Module | None = None) -> None:
         with c.case("the losses are Python floats", hint="add loss.item() / accum_steps, not the tensor"):
             assert all(type(x) is float for x in losses), f"types {sorted({type(x).__name__ for x in losses})}"
         if model is not None:
-            with c.case("the model is back in eval mode after training", hint="model.train() first, model.eval() before returning"):
+            with c.case("the model is back in eval mode after training",
+                        hint="model.train() first, model.eval() before returning"):
                 assert not model.training, "model.training is True"
         with c.case("the losses are finite numbers", hint="check the learning rate and the loss masking"):
             assert all(math.isfinite(x) for x in losses), f"losses {losses}"

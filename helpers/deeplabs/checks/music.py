@@ -185,8 +185,8 @@ def check_train_step(train_step) -> None:
             calls = []
             model.register_forward_hook(lambda *_: calls.append(1))
             used = []
-            loss = train_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, y,
-                              lambda logits, targets: used.append(1) or 2 * _ce(logits, targets), 10.0)
+            train_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, y,
+                       lambda logits, targets: used.append(1) or 2 * _ce(logits, targets), 10.0)
             assert model.training, "the model is still in eval mode"
             assert len(calls) == 1, f"the model was called {len(calls)} times"
             assert used, "loss_fn was never called"

@@ -62,11 +62,13 @@ def check_softmax(softmax) -> None:
             out = softmax(torch.tensor([[1000.0, 1000.0]]))
             assert not torch.isnan(out).any(), "got NaN: exp(1000) overflows to inf"
             assert_close(out, torch.tensor([[0.5, 0.5]]), "softmax")
-        with c.case("each row has its own maximum: [[1000, 1000], [-1000, -1000], [0, 200]] -> [0.5, 0.5], [0.5, 0.5], [0, 1]",
+        with c.case("each row has its own maximum: [[1000, 1000], [-1000, -1000], [0, 200]] -> "
+                    "[0.5, 0.5], [0.5, 0.5], [0, 1]",
                     hint="subtract each row's maximum (max over dim=-1 with keepdim=True): one number for all "
                          "rows, or the mean, overflows or underflows"):
             out = softmax(torch.tensor([[1000.0, 1000.0], [-1000.0, -1000.0], [0.0, 200.0]]))
-            assert not torch.isnan(out).any(), "got NaN: some exp() overflowed to inf or every exp() of a row underflowed to 0"
+            assert not torch.isnan(out).any(), (
+                "got NaN: some exp() overflowed to inf or every exp() of a row underflowed to 0")
             assert_close(out, torch.tensor([[0.5, 0.5], [0.5, 0.5], [0.0, 1.0]]), "softmax")
         with c.case("works on (2, 3, 4) logits (softmax over the last dimension) and keeps float32",
                     hint="use dim=-1 (the last dimension) rather than a fixed dim=1; no .double()"):
@@ -158,5 +160,5 @@ def check_training(losses, accuracy, epochs: int, train=None) -> None:
             assert model.training, "the model is still in eval mode"
             assert len(calls) == 2, f"on_epoch was called {len(calls)} times in 2 epochs"
             assert [e for e, _ in calls] == [0, 1], f"epochs passed: {[e for e, _ in calls]}"
-            assert all(abs(float(l) - float(h)) < 1e-6 for (_, l), h in zip(calls, history)), \
+            assert all(abs(float(loss) - float(h)) < 1e-6 for (_, loss), h in zip(calls, history)), \
                 "the second argument is not the epoch's mean loss"
