@@ -113,7 +113,7 @@ def cmd_grade(args) -> int:
     try:
         report = grade_lab(course, lab, Path(args.submissions), workers=args.workers,
                            force=args.force, sandbox_kind=args.sandbox, scheduler=args.dask,
-                           notebooks=args.notebook)
+                           notebooks=args.notebook, run_display_cells=args.run_display_cells)
     except (GradebookError, SolutionRunError) as err:
         print(f"✗ grading stopped: {err}", file=sys.stderr)
         return 2
@@ -223,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions too")
     p.add_argument("--sandbox", choices=["auto", "bwrap", "rlimit"], default="auto")
     p.add_argument("--notebook", action="append", help="grade only this notebook of the lab (repeatable)")
+    p.add_argument("--run-display-cells", action="store_true",
+                   help="also run the cells tagged display-only (plots, demos), which grading skips by default")
     p.add_argument("--dask", metavar="SCHEDULER", help="run on Dask: 'local' (LocalCluster) or an address "
                    "like tcp://host:8786 (e.g. a dask-jobqueue SLURMCluster)")
     p.set_defaults(func=cmd_grade)

@@ -6,6 +6,11 @@ hidden-test markers, the grader's `record(...)` calls; `grade_id` names either, 
 test cell's weight. In solutions/, the solution markers fence the answer that release replaces with
 a stub, and the hidden-test markers fence what only the grader sees.
 
+A code cell tagged `display-only` (in `metadata.tags`) is one whose effects no check needs: a plot,
+a demo, audio, a slider, an evaluation only students read. Grading skips it in the solution's run
+and in every submission's (the tag is read from solutions/, never from a submission), and release
+refuses the tag where a later cell uses what the cell defines (release/display_only.py).
+
 release/, check/, grade/, feedback/ and the tests ask these questions here, so that they all read
 the same metadata the same way. Everything here takes any notebook, trusted or not: a missing or
 malformed field reads as "not that kind of cell", never as an exception.
@@ -19,6 +24,7 @@ HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 # every nbgrader marker (nbgrader's own spelling, without the comment sign): none may reach a student
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
            "BEGIN MARK SCHEME", "END MARK SCHEME")
+DISPLAY_ONLY = "display-only"   # the cell tag grading skips
 # a hidden-test block with its marker lines (and the indentation before them)
 HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S)
 # one solution marker line, to be removed (the code between the markers stays)
@@ -52,6 +58,22 @@ def points_of(cell) -> float:
         return float(nbgrader_meta(cell).get("points", 0) or 0)
     except (TypeError, ValueError):
         return 0.0
+
+
+def is_display_only(cell) -> bool:
+    """A code cell tagged display-only that is neither an answer nor a test (those always run)."""
+    tags = cell.get("metadata", {}).get("tags") or []
+    return (cell.get("cell_type") == "code" and isinstance(tags, list) and DISPLAY_ONLY in tags
+            and not nbgrader_meta(cell).get("solution") and not nbgrader_meta(cell).get("grade"))
+
+
+def without_display_only(nb):
+    """A copy of `nb` without its display-only cells: what grading runs."""
+    import nbformat
+
+    copy = nbformat.from_dict(nb)
+    copy.cells = [cell for cell in copy.cells if not is_display_only(cell)]
+    return copy
 
 
 def strip_hidden(source: str) -> str:

@@ -29,6 +29,7 @@ import nbformat
 from .. import nbgrader_bridge
 from ..config import Course
 from ..feedback.notebook import feedback_notebook
+from ..notebook import without_display_only
 from . import sandbox
 from .assemble import (SubmissionError, StudentFiles, assemble, find_submissions, overlap, parse_submission,
                        printable_name, read_source, read_submission_bytes)
@@ -137,10 +138,13 @@ def sync_gradebook(course: Course, lab: str) -> None:
 
 
 def run_job(submission: dict, source, label: str, seed: int, limits: sandbox.Limits,
-            kind: str, threads: int, cache: Path):
-    """One submission on a worker (a thread here, or a Dask worker): assemble, run sandboxed."""
+            kind: str, threads: int, cache: Path, run_display_cells: bool = False):
+    """One submission on a worker (a thread here, or a Dask worker): assemble, run sandboxed.
+    The source's display-only cells are dropped after assembly, so a student's extra cells keep
+    their places; the tags come from the source, never from the submission."""
     assembled = assemble(nbformat.from_dict(submission), source, label)
-    return assembled, execute(assembled.notebook, seed, limits, kind, threads, cache)
+    graded = assembled.notebook if run_display_cells else without_display_only(assembled.notebook)
+    return assembled, execute(graded, seed, limits, kind, threads, cache)
 
 
 @contextmanager
@@ -199,9 +203,11 @@ def _outcome(job: Job, future: Future, source, checks) -> tuple[NotebookScore, o
 
 def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, force: bool = False,
               sandbox_kind: str = "auto", limits: sandbox.Limits | None = None, quiet: bool = False,
-              scheduler: str | None = None, notebooks: list[str] | None = None) -> Report:
+              scheduler: str | None = None, notebooks: list[str] | None = None,
+              run_display_cells: bool = False) -> Report:
     """Grade every submission in `submissions`; `notebooks` limits grading to some of the lab's
-    notebooks (by name without .ipynb), e.g. when parts of a lab are due on different dates."""
+    notebooks (by name without .ipynb), e.g. when parts of a lab are due on different dates.
+    The source notebooks' display-only cells are skipped unless `run_display_cells`."""
     from deeplabs.progress import progress
 
     if not submissions.is_dir():
@@ -219,9 +225,10 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
         raise SystemExit(f"labgrader: {lab} has no notebook(s) {', '.join(sorted(unknown))}")
     sources = {name: read_source(p) for name, p in source_paths.items()}
     released = {name: nbformat.read(course.labs / lab / p.name, as_version=4) for name, p in source_paths.items()}
-    source_hash = "".join(notebook_hash(p) for p in source_paths.values())
+    source_hash = "".join(notebook_hash(p) for p in source_paths.values()) + ("+all" if run_display_cells else "")
     sync_gradebook(course, lab)
-    checks = {name: reference_checks(course, lab, p, seed, kind, limits) for name, p in source_paths.items()}
+    checks = {name: reference_checks(course, lab, p, seed, kind, limits, run_display_cells)
+              for name, p in source_paths.items()}
 
     state = _State(course.workspace / f"state.{lab}.json")
     report = Report(lab, "")
@@ -245,7 +252,7 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
             else:
                 # the parsed submission travels as plain data: a Dask worker needs no access to DIR
                 future = pool.submit(run_job, job.submission, sources[job.notebook], f"{lab}/{job.notebook}",
-                                     seed, limits, kind, threads, cache)
+                                     seed, limits, kind, threads, cache, run_display_cells)
             futures[future] = (job, key)
         bar = progress(as_completed(futures), total=len(futures), desc=f"grading {lab}", disable=quiet)
         try:

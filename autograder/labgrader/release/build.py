@@ -17,6 +17,7 @@ from .. import nbgrader_bridge
 from ..config import Course
 from ..notebook import grade_id, is_test, points_of
 from . import templates
+from .display_only import display_only_problems
 from .verify import verify_release
 
 
@@ -66,6 +67,10 @@ def _append_self_check(nb, nb_path: Path) -> None:
 
 def build_release(course: Course, lab: str, out_root: Path) -> Path:
     """Release one lab into out_root/<lab>/ and return that folder."""
+    tags = [problem for path in sorted((course.solutions / lab).glob("*.ipynb"))
+            for problem in display_only_problems(nbformat.read(path, as_version=4), f"{lab}/{path.name}")]
+    if tags:
+        raise ReleaseError("grading could not skip these display-only cells:\n  " + "\n  ".join(tags))
     with tempfile.TemporaryDirectory(prefix="labgrader-release-") as scratch:
         # a throwaway workspace: releasing touches no real gradebook or course workspace
         scratch_course = Course(repo=course.repo, workspace=Path(scratch))
