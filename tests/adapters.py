@@ -50,8 +50,10 @@ def nbgrader(cell) -> dict:
 
 
 def answers_of(source_nb) -> dict[str, str]:
-    """The solution's answer cells as a student would type them (markers removed)."""
-    return {nbgrader(c)["grade_id"]: MARKER.sub("", c.source) for c in source_nb.cells if nbgrader(c).get("solution")}
+    """The solution's code answer cells as a student would type them (markers removed); written
+    answers (markdown, graded by people) are not code."""
+    return {nbgrader(c)["grade_id"]: MARKER.sub("", c.source) for c in source_nb.cells
+            if c.cell_type == "code" and nbgrader(c).get("solution")}
 
 
 def _without_magics(source: str) -> str:

@@ -2,7 +2,8 @@
 
     python -m tests.sample_class 01_music_rnn --workspace course/workspace
 
-Students: `perfect` (the solution's answers), `untouched` (the released stub), `round<k>`
+Students: `perfect` (the solution's answers, and the model answer of each written question; the
+mark scheme stays out), `untouched` (the released stub), `round<k>`
 (the k-th plausible wrong answer of every exercise, see tests/mutants), `control<k>` (the k-th
 correct answer in another style of every exercise: full marks expected), `corrupt` (cut-off
 JSON) and `stranger` (a notebook from elsewhere).
@@ -20,12 +21,25 @@ import nbformat
 from tests.mutants import correct_for, mutants_for
 
 MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+MARK_SCHEME = "=== BEGIN MARK SCHEME ==="   # a written answer's rubric follows its model answer
 
 
 def answers_of(source_nb) -> dict[str, str]:
-    """The solution's answer cells as a student would type them (markers removed)."""
+    """The solution's code answer cells as a student would type them (markers removed)."""
     return {c.metadata["nbgrader"]["grade_id"]: MARKER.sub("", c.source)
-            for c in source_nb.cells if c.metadata.get("nbgrader", {}).get("solution")}
+            for c in source_nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def written_answers_of(source_nb) -> dict[str, str]:
+    """A student's text for each written answer (a markdown answer cell, graded by people): the
+    model answer, never the rubric after it."""
+    return {c.metadata["nbgrader"]["grade_id"]: c.source.split(MARK_SCHEME)[0].strip()
+            for c in source_nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")}
+
+
+def all_answers_of(source_nb) -> dict[str, str]:
+    """What the student who gets everything right hands in: code and written answers."""
+    return {**answers_of(source_nb), **written_answers_of(source_nb)}
 
 
 def filled(released_nb, answers: dict[str, str]):
@@ -40,7 +54,7 @@ def filled(released_nb, answers: dict[str, str]):
 def perfect_notebook(repo: Path, relpath: Path):
     """labs/<relpath> with the solution's answers typed in: the student who gets everything right."""
     return filled(nbformat.read(repo / "labs" / relpath, as_version=4),
-                  answers_of(nbformat.read(repo / "solutions" / relpath, as_version=4)))
+                  all_answers_of(nbformat.read(repo / "solutions" / relpath, as_version=4)))
 
 
 def visible_points(nb) -> float:
@@ -72,9 +86,9 @@ def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
              for kind, answers in (("round", mutants_for), ("control", correct_for))}
     plan: dict[str, dict] = {}
     for name, source, released in notebooks:
-        good = answers_of(source)
+        good = all_answers_of(source)   # every student of the class writes the written answers too
 
-        def save(student: str, nb) -> None:
+        def save(student: str, nb, name: str = name) -> None:
             (out / student).mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, out / student / f"{name}.ipynb")
 
@@ -111,7 +125,7 @@ def main() -> None:
     plan = build_sample_class(course.repo, args.lab, submissions)
     print(f"sample class written to {submissions}")
     for student, notebooks in plan.items():
-        for nb, mutated in notebooks.items():
+        for mutated in notebooks.values():
             print(f"  {student}: " + "; ".join(f"{g}: {label}" for g, label in mutated.items()))
     report = grade_lab(course, args.lab, submissions, workers=args.workers, force=True)
     report.print_table()

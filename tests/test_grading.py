@@ -12,6 +12,7 @@ import nbformat
 import pytest
 
 from labgrader.export.csv import export_csv
+from labgrader.export.csv import rows as export_rows
 from labgrader.feedback.html import generate_feedback
 from labgrader.grade.batch import grade_lab
 from labgrader.grade.gradebook import read_scores
@@ -36,19 +37,34 @@ def graded(request, course, tmp_path_factory):
 
 
 def max_points(graded) -> dict[str, float]:
-    """'<notebook>/<test grade_id>' -> points."""
+    """'<notebook>/<test grade_id>' -> points of every autograded test cell (a written answer is a
+    solution + grade cell, graded by people: manual_points)."""
     return {f"{name}/{c.metadata['nbgrader']['grade_id']}": c.metadata["nbgrader"]["points"]
             for name, src in graded["sources"].items() for c in src.cells
-            if c.metadata.get("nbgrader", {}).get("grade")}
+            if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata["nbgrader"].get("solution")}
 
 
-def test_solution_gets_full_marks(graded):
-    assert graded["scores"]["perfect"] == pytest.approx(max_points(graded))
+def manual_points(graded) -> dict[str, float]:
+    """'<notebook>/<written answer grade_id>' -> points: the Reflect answers graded in formgrader."""
+    return {f"{name}/{c.metadata['nbgrader']['grade_id']}": c.metadata["nbgrader"]["points"]
+            for name, src in graded["sources"].items() for c in src.cells
+            if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")}
+
+
+def test_solution_gets_full_marks(graded, course):
+    written = manual_points(graded)
+    autograded = {k: v for k, v in graded["scores"]["perfect"].items() if k not in written}
+    assert autograded == pytest.approx(max_points(graded))
+    # its written answers wait for a person: "needs manual grade", no score yet (never a final 0)
+    pending = {f"{r['notebook']}/{r['exercise']}": r for r in export_rows(course)
+               if r["lab"] == graded["lab"] and r["student"] == "perfect" and r["manual"]}
+    assert pending.keys() == written.keys()
+    assert all(r["needs_manual"] == "yes" and r["score"] == "" for r in pending.values())
 
 
 def test_untouched_stub_gets_zero_and_completes(graded):
     scores = graded["scores"]["untouched"]
-    assert set(scores) == set(max_points(graded)) and all(v == 0 for v in scores.values())
+    assert set(scores) == set(max_points(graded)) | set(manual_points(graded)) and all(v == 0 for v in scores.values())
 
 
 def test_every_wrong_answer_loses_points_only_in_its_exercise(graded):
@@ -118,9 +134,13 @@ def test_feedback_shows_verdicts_but_no_hidden_tests_or_solutions(graded, course
 def test_export_has_a_row_per_exercise_and_totals(graded, course, tmp_path):
     rows = [r for r in csv.DictReader(open(export_csv(course, tmp_path / "grades.csv")))
             if r["lab"] == graded["lab"] and r["student"] == "perfect"]
-    assert len(rows) == len(max_points(graded)) + 1
+    assert len(rows) == len(max_points(graded)) + len(manual_points(graded)) + 1
     total = next(r for r in rows if r["exercise"] == "TOTAL")
-    assert float(total["score"]) == float(total["max_score"]) == pytest.approx(sum(max_points(graded).values()))
+    # full autograded marks; the written answers' points wait for a grader
+    assert float(total["score"]) == pytest.approx(sum(max_points(graded).values()))
+    assert float(total["max_score"]) == pytest.approx(sum(max_points(graded).values())
+                                                      + sum(manual_points(graded).values()))
+    assert total["needs_manual"] == ("yes" if manual_points(graded) else "")
 
 
 def test_regrading_unchanged_submissions_is_a_no_op(graded, course):

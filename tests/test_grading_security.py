@@ -36,7 +36,8 @@ def graded(course, tmp_path_factory):
     released = nbformat.read(course.labs / LAB / f"{NB}.ipynb", as_version=4)
     attacks = hostile.build(released, answers_of(source), subs, solution_path=solution_path)
     report = grade_lab(course, LAB, subs, workers=2, limits=LIMITS, quiet=True, notebooks=[NB])
-    maximum = sum(nbgrader_meta(c)["points"] for c in source.cells if nbgrader_meta(c).get("grade"))
+    maximum = sum(nbgrader_meta(c)["points"] for c in source.cells  # autograded: written answers are graded by people
+                  if nbgrader_meta(c).get("grade") and c.cell_type == "code")
     by_student = {score.student: score for score in report.scores}
     return {"attacks": attacks, "report": report, "by": by_student, "max": maximum, "source": source,
             "scores": read_scores(course, LAB)}

@@ -24,7 +24,7 @@ def notebooks(course):
     solution = nbformat.writes(nbformat.read(course.solutions / LAB / f"{NB}.ipynb", as_version=4))
     stub = (course.labs / LAB / f"{NB}.ipynb").read_text()
     points = sum(nbgrader_meta(c)["points"] for c in nbformat.reads(solution, as_version=4).cells
-                 if nbgrader_meta(c).get("grade"))
+                 if nbgrader_meta(c).get("grade") and c.cell_type == "code")  # written answers: graded by people
     return {"solution": solution, "stub": stub, "max": points}
 
 

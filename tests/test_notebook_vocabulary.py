@@ -48,7 +48,7 @@ def test_the_solution_notebooks_use_these_markers(repo):
     """Every solution notebook's answer cells carry the solution markers this module names."""
     for path in sorted((repo / "solutions").glob("*/*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        answers = [c for c in nb.cells if is_answer(c)]
+        answers = [c for c in nb.cells if is_answer(c) and c.cell_type == "code"]  # written answers: mark scheme
         assert answers, path
         assert all(MARKERS[0] in c.source and MARKERS[1] in c.source for c in answers), path
         assert any(MARKERS[2] in c.source for c in nb.cells if is_test(c)), path

@@ -68,7 +68,7 @@ def test_verify_catches_solution_code_copied_into_a_stub(course, tmp_path):
 def test_released_stubs_raise_not_implemented(repo):
     for path in (repo / "labs").rglob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        answers = [c for c in nb.cells if is_answer(c)]
+        answers = [c for c in nb.cells if is_answer(c) and c.cell_type == "code"]  # written: YOUR ANSWER HERE
         assert answers and all("raise NotImplementedError()" in c.source for c in answers)
 
 

@@ -371,7 +371,8 @@ def assemble(submission: NotebookNode, source: NotebookNode, label: str) -> Asse
             student = answers.get(gid)
             if student is None:
                 notes.append(f"answer cell '{gid}' is missing; it was graded as not answered")
-                new.source = "raise NotImplementedError('this answer cell was deleted from the submission')"
+                new.source = ("raise NotImplementedError('this answer cell was deleted from the submission')"
+                              if cell.cell_type == "code" else "*(this answer cell was deleted from the submission)*")
             else:
                 new.source = student.source if isinstance(student.source, str) else "".join(student.source)
         cells.append(new)

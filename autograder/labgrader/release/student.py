@@ -123,7 +123,9 @@ cells marked `# YOUR CODE HERE` and run the check cell under each exercise: it p
 check with a hint. The last cell of every lab is a **self-check**: it runs every exercise's visible
 check again and prints one row per exercise. Restart the kernel and run all cells before you
 submit the `.ipynb`. The grader also runs hidden checks on inputs you have not seen, so make your
-code correct in general, not just for the visible examples.
+code correct in general, not just for the visible examples. Each lab ends with two or three short
+written questions (Reflect): answer each in the cell below it; they are graded by hand after the
+deadline, and the self-check does not cover them.
 
 ## No GPU?
 
