@@ -7,6 +7,7 @@ hidden tests or solutions, an idempotent rerun. Hostile submissions: test_gradin
 from __future__ import annotations
 
 import csv
+import shutil
 
 import nbformat
 import pytest
@@ -147,3 +148,23 @@ def test_regrading_unchanged_submissions_is_a_no_op(graded, course):
     again = grade_lab(course, graded["lab"], graded["subs"], workers=2, quiet=True)
     assert again.scores == [] and len(again.skipped) == len(graded["report"].scores)
     assert read_scores(course, graded["lab"]) == graded["scores"]
+
+
+def test_skipping_display_only_cells_changes_no_grade(graded, course, tmp_path_factory):
+    """Part of the sample class graded again with every cell run (the display-only ones too), in
+    a workspace of its own under the same secret seed: every score is the same as with skipping."""
+    from labgrader.config import load_course
+    from labgrader.notebook import is_display_only
+
+    lab = graded["lab"]
+    assert any(is_display_only(c) for src in graded["sources"].values() for c in src.cells), \
+        f"{lab} has no display-only cells: nothing to compare"
+    students = ["perfect", "round0", "control1"]
+    subs = tmp_path_factory.mktemp(f"all-cells-{lab}")
+    for student in students:
+        shutil.copytree(graded["subs"] / student, subs / student)
+    every_cell = load_course(workspace=tmp_path_factory.mktemp(f"workspace-all-cells-{lab}"), repo=course.repo)
+    (every_cell.workspace / "secret_seed").write_text((course.workspace / "secret_seed").read_text())
+    grade_lab(every_cell, lab, subs, workers=2, quiet=True, run_display_cells=True)
+    again = read_scores(every_cell, lab)
+    assert {s: again[s] for s in students} == {s: graded["scores"][s] for s in students}
