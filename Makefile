@@ -2,9 +2,10 @@
 #
 #   make demo      release the labs, grade a sample class, print the gradebook
 #   make demo-term a term: deadlines, feedback bundles, similarity and stats (course/term/)
-#   make test      every test: helpers, release check, grading, fresh-install and browser runs
+#   make test      every test: test-fast, then test-slow (what CI runs after make lint: .ci/run)
 #   make test-fast the inner loop: every test not marked slow (no end-to-end grading, fresh
 #                  installs, browser or red team), two workers
+#   make test-slow the end-to-end tests only: grading every lab, red team, fresh installs, browser
 #   make lint      ruff (pyproject's [tool.ruff]) and no outputs in solutions/ or labs/
 #   make release   regenerate labs/ from solutions/
 #   make install   the environment only (.venv: course + grader + dev extras)
@@ -18,7 +19,7 @@ STAMP  := $(VENV)/.installed
 export DEEPLABS_MODE ?= fast
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
-.PHONY: install system-packages demo demo-term test test-fast lint release clean
+.PHONY: install system-packages demo demo-term test test-fast test-slow lint release clean
 
 install: $(STAMP)
 
@@ -63,14 +64,17 @@ demo-term: install
 	rm -rf course/term
 	$(BIN)/python -m tests.sample_term --demo --workspace course/term/workspace
 
-test: install
-	# solutions/ run top to bottom in the grading tests' reference runs; labs/ in the fresh-install
-	# and browser tests; --durations shows where CI time goes. Two workers (-n 2, 3.5 min faster on
-	# two cores); tests/conftest.py keeps each file, and each lab's grading, on one worker
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 --durations=15 tests
+# every test, fast ones first (a broken unit fails within minutes), then the slow ones: solutions/
+# run top to bottom in the grading tests' reference runs; labs/ in the fresh-install and browser
+# tests; --durations shows where CI time goes. Two workers (-n 2, 3.5 min faster on two cores);
+# tests/conftest.py keeps each file, and each lab's grading, on one worker
+test: test-fast test-slow
 
 test-fast: install
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m "not slow" --durations=10 tests
+
+test-slow: install
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n 2 -m slow --durations=15 tests
 
 # --keep-id: nbgrader and the grader find cells by id; nbstripout would otherwise drop them
 NOTEBOOKS = solutions/*/*.ipynb labs/*/*.ipynb

@@ -13,7 +13,7 @@ import urllib.request
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, free_port   # skips without Chromium
+from tests.test_browser import ARTIFACTS, free_port, launch_chromium   # skips without Chromium
 from tests.term_course import LAB, grade, make_course
 
 pytestmark = pytest.mark.slow  # formgrader in headless chromium
@@ -79,7 +79,7 @@ def test_grade_a_written_answer_in_formgrader(formgrader, tmp_path):
     assert score is None and pending
     url = f"{formgrader['base']}/formgrader/submissions/{submission_id}/"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(pw)
         # the token on every request, the page's own API calls (saving a grade) included
         context = browser.new_context(viewport={"width": 1300, "height": 1000},
                                       extra_http_headers={"Authorization": f"token {formgrader['token']}"})

@@ -3,7 +3,7 @@
 hidden checks.
 
 Every mutant is a mistake not already in tests/mutants/02_face_debiasing/01_face_detection.py.
-CORRECT[...][0] is the reference the proofs (benchmarks/blind_round/prove_01_02.py) compare with.
+CORRECT[...][0] is the reference the proofs (benchmarks/blind/round1/prove_01_02.py) compare with.
 """
 
 # ---- ex1_cnn ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Proofs for the blind-round wrong answers of labs 03, 04 and 05.
 
-    .venv/bin/python benchmarks/blind_round/prove_03_05.py [05_adversarial 04_diffusion 03_llm_finetuning]
+    .venv/bin/python benchmarks/blind/round1/prove_03_05.py [05_adversarial 04_diffusion 03_llm_finetuning]
 
 For every answer cell: each CORRECT answer must pass the notebook's visible check (the check_*
 call of the test cell under it in labs/, or, for exercises whose visible check needs a training
@@ -24,7 +24,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from types import SimpleNamespace
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(REPO))
 warnings.filterwarnings("ignore")

@@ -2,7 +2,7 @@
 (PyTorch primer), written from the student notebook only, without the hidden checks.
 
 Every mutant is a mistake not already in tests/mutants/01_music_rnn/01_pytorch_primer.py.
-CORRECT[...][0] is the reference the proofs (benchmarks/blind_round/prove_01_02.py) compare with.
+CORRECT[...][0] is the reference the proofs (benchmarks/blind/round1/prove_01_02.py) compare with.
 """
 
 # ---- ex1_tensors ------------------------------------------------------------------------------

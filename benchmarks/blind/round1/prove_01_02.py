@@ -1,7 +1,7 @@
 """Proofs for the blind round of labs 01 and 02: every mutant behaves differently from CORRECT[0],
 and every CORRECT answer passes its exercise's visible check.
 
-    .venv/bin/python benchmarks/blind_round/prove_01_02.py [lab/notebook ...] [--train-mutants]
+    .venv/bin/python benchmarks/blind/round1/prove_01_02.py [lab/notebook ...] [--train-mutants]
 
 Per exercise a *probe* runs the answer cell's functions on small inputs chosen from the
 notebook's instructions (each observation in isolation, torch seeded before each, exceptions
@@ -36,7 +36,7 @@ os.environ.setdefault("DEEPLABS_DEVICE", "cpu")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
+REPO = HERE.parents[2]
 sys.path.insert(0, str(REPO))
 
 import torch  # noqa: E402

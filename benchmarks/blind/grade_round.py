@@ -1,8 +1,8 @@
 """A blind round: wrong and right answers written without sight of the hidden checks, graded end to end.
 
-    DEEPLABS_MODE=fast .venv/bin/python benchmarks/blind_round.py                   # every lab
-    DEEPLABS_MODE=fast .venv/bin/python benchmarks/blind_round.py 05_adversarial --workers 2
-    .venv/bin/python benchmarks/blind_round.py --answers benchmarks/blind_round --json out.json
+    DEEPLABS_MODE=fast .venv/bin/python benchmarks/blind/grade_round.py                   # every lab
+    DEEPLABS_MODE=fast .venv/bin/python benchmarks/blind/grade_round.py 05_adversarial --workers 2
+    .venv/bin/python benchmarks/blind/grade_round.py --answers benchmarks/blind/round1 --json out.json
 
 The answers live in ANSWERS/<lab>/<notebook>.py in tests/mutants' format (MUTANTS and CORRECT
 by answer grade id). They are NOT tests/mutants: those are the regression set the checks were
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "autograder"))
 
@@ -109,7 +109,7 @@ def tally(lab: str, plan: dict, scores: dict) -> dict[str, dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("labs", nargs="*")
-    parser.add_argument("--answers", type=Path, default=REPO / "benchmarks" / "blind_round")
+    parser.add_argument("--answers", type=Path, default=REPO / "benchmarks" / "blind" / "round1")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", default=None, help="the secret seed (default: a fresh random one)")
     parser.add_argument("--json", type=Path)
