@@ -12,14 +12,13 @@ results is named in `NEEDS_TRAINING` instead.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import nbformat
 
+from labgrader.notebook import HIDDEN_END, grade_id, is_answer, strip_solution_markers
+
 REPO = Path(__file__).resolve().parents[1]
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
-HIDDEN = "### END HIDDEN TESTS"
 
 # cells (by id) that define what the answers and their visible checks use, cheaply
 SETUP_CELLS = {
@@ -52,8 +51,8 @@ def nbgrader(cell) -> dict:
 def answers_of(source_nb) -> dict[str, str]:
     """The solution's code answer cells as a student would type them (markers removed); written
     answers (markdown, graded by people) are not code."""
-    return {nbgrader(c)["grade_id"]: MARKER.sub("", c.source) for c in source_nb.cells
-            if c.cell_type == "code" and nbgrader(c).get("solution")}
+    return {grade_id(c): strip_solution_markers(c.source) for c in source_nb.cells
+            if c.cell_type == "code" and is_answer(c)}
 
 
 def _without_magics(source: str) -> str:
@@ -98,7 +97,7 @@ def visible_checks(name: str) -> dict[str, str]:
     for cell in source_notebook(name).cells:
         meta = nbgrader(cell)
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
-            found = check_calls(cell.source.split(HIDDEN)[-1])
+            found = check_calls(cell.source.split(HIDDEN_END)[-1])
             if found:
                 calls[meta["grade_id"].removeprefix("test_")] = "\n".join(found)
     return calls

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import shutil
 from pathlib import Path
 
 import nbformat
 
+from labgrader.notebook import is_test, points_of
+from tests.adapters import answers_of
 from tests.mutants import correct_for, mutants_for
 
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+__all__ = ["all_answers_of", "answers_of", "build_sample_class", "filled", "perfect_notebook", "rounds",
+           "visible_points", "written_answers_of"]
 MARK_SCHEME = "=== BEGIN MARK SCHEME ==="   # a written answer's rubric follows its model answer
-
-
-def answers_of(source_nb) -> dict[str, str]:
-    """The solution's code answer cells as a student would type them (markers removed)."""
-    return {c.metadata["nbgrader"]["grade_id"]: MARKER.sub("", c.source)
-            for c in source_nb.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def written_answers_of(source_nb) -> dict[str, str]:
@@ -59,9 +55,7 @@ def perfect_notebook(repo: Path, relpath: Path):
 
 def visible_points(nb) -> float:
     """Points of all test cells (what a full self-check table adds up to)."""
-    return sum(float(c.metadata["nbgrader"].get("points", 0)) for c in nb.cells
-               if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("grade")
-               and not c.metadata["nbgrader"].get("solution"))
+    return sum(points_of(c) for c in nb.cells if is_test(c))
 
 
 def rounds(lab: str, notebook: str, answers=mutants_for) -> list[dict[str, tuple[str, str]]]:

@@ -6,35 +6,23 @@ type them), executed in a namespace: the deeplabs package carries no solution co
 from __future__ import annotations
 
 import math
-import re
 
-import nbformat
 import pytest
 import torch
 
-from tests.conftest import REPO
+from tests.adapters import notebook_namespace
 
 diffusers = pytest.importorskip("diffusers")
 from diffusers import DDIMScheduler, DDPMScheduler  # noqa: E402
 from diffusers.models.embeddings import get_timestep_embedding  # noqa: E402
 
-NOTEBOOK = REPO / "solutions" / "04_diffusion" / "01_diffusion_fashion_mnist.ipynb"
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
-GIVEN_CELLS = ("schedule-type",)  # locked cells the answers build on (no data, no training)
 SCHEDULES = {"linear": "linear", "cosine": "squaredcos_cap_v2"}  # ours -> diffusers' name
 
 
 @pytest.fixture(scope="module")
 def lab():
-    nb = nbformat.read(NOTEBOOK, as_version=4)
-    ns: dict = {}
-    exec("import math\nfrom dataclasses import dataclass, fields\nimport torch\n"
-         "import torch.nn.functional as F\nfrom torch import nn", ns)
-    for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if cell.get("id") in GIVEN_CELLS or (meta.get("solution") and cell.cell_type == "code"):
-            exec(compile(MARKER.sub("", cell.source), f"<cell {cell.get('id')}>", "exec"), ns)
-    return ns
+    """The notebook's setup cells and the solution's answers (tests/adapters.py): no data, no training."""
+    return notebook_namespace("04_diffusion/01_diffusion_fashion_mnist")
 
 
 def _betas(lab, kind, T):
