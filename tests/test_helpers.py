@@ -261,6 +261,24 @@ def test_digits_split_is_deterministic_and_disjoint():
     assert sum(tuple(r.tolist()) in rows for r in train.tensors[0]) < 5  # digits has a few duplicate images
 
 
+def test_digits_are_read_without_importing_sklearn_and_match_load_digits():
+    import subprocess
+    import sys
+
+    from sklearn.datasets import load_digits
+
+    from deeplabs.data.digits import digits_arrays
+
+    images, labels = digits_arrays()
+    digits = load_digits()
+    assert np.array_equal(images, digits.data) and np.array_equal(labels, digits.target)
+    assert images.dtype == digits.data.dtype and labels.dtype == digits.target.dtype
+    imported = subprocess.run([sys.executable, "-c", "import sys; from deeplabs.data.digits import load_digits_split; "
+                               "load_digits_split(); print('sklearn' in sys.modules)"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+    assert imported == "False"
+
+
 def test_doctor_reports_environment(capsys):
     from deeplabs.doctor import main
 
