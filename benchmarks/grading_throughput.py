@@ -1,6 +1,7 @@
 """Grading throughput: serial nbgrader autograde vs labgrader (threads) vs labgrader on Dask.
 
     python benchmarks/grading_throughput.py --n 40 --workers 2
+    python benchmarks/grading_throughput.py --n 20 --workers 1 2 --skip-nbgrader   # speed-up per worker
 
 Grades N copies of lab 01 part 1 (the solution's answers) three ways on this machine and prints
 wall time, time per submission and peak memory (max RSS of this process's children). nbgrader
@@ -49,7 +50,7 @@ def nbgrader_serial(n: int, root: Path) -> float:
 def labgrader(n: int, root: Path, workers: int, scheduler: str | None) -> float:
     from labgrader.api import grade_lab, load_course
 
-    subs = root / f"subs-{scheduler or 'threads'}"
+    subs = root / f"subs-{scheduler or 'threads'}-{workers}"
     subs.mkdir()
     for i in range(n):
         shutil.copy(REPO / "solutions" / LAB / f"{NB}.ipynb", subs / f"s{i:02d}.ipynb")
@@ -72,7 +73,7 @@ def _warm(root: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, nargs="+", default=[2], help="one or more worker counts")
     parser.add_argument("--skip-nbgrader", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
@@ -80,10 +81,11 @@ def main() -> None:
         rows = []
         if not args.skip_nbgrader:
             rows.append(("nbgrader autograde, serial", nbgrader_serial(args.n, root), children_maxrss_mb()))
-        rows.append((f"labgrader, {args.workers} threads", labgrader(args.n, root, args.workers, None),
-                     children_maxrss_mb()))
-        rows.append((f"labgrader, Dask LocalCluster ({args.workers})", labgrader(args.n, root, args.workers, "local"),
-                     children_maxrss_mb()))
+        for workers in args.workers:
+            rows.append((f"labgrader, {workers} threads", labgrader(args.n, root, workers, None),
+                         children_maxrss_mb()))
+            rows.append((f"labgrader, Dask LocalCluster ({workers})", labgrader(args.n, root, workers, "local"),
+                         children_maxrss_mb()))
     base = rows[0][1]
     print(f"{args.n} submissions of {LAB}/{NB}, {os.cpu_count()} cores")
     print(f"{'how':<36} {'wall s':>8} {'s/submission':>13} {'speed-up':>9} {'peak child RSS MB':>18}")
