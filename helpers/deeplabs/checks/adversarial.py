@@ -59,6 +59,14 @@ def check_fgsm(fgsm) -> None:
             x_adv = fgsm(model, x, torch.tensor([0, 1, 2, 0]), 0.1)
             assert not x_adv.requires_grad, "x_adv requires grad: .detach() it"
             assert torch.equal(x, before) and x.grad is None and not x.requires_grad, "the caller's x was changed"
+        with c.case("the model is left as it was given: still in eval mode, batch-norm statistics unchanged",
+                    hint="the model stays fixed: no model.train() inside fgsm (a forward pass in train mode "
+                         "updates batch-norm statistics)"):
+            normed = nn.Sequential(nn.BatchNorm1d(3), identity_classifier()).eval()
+            fgsm(normed, x, torch.tensor([0, 1, 2, 0]), 0.1)
+            assert not normed.training and not normed[0].training, "fgsm left the model in training mode"
+            assert torch.equal(normed[0].running_mean, torch.zeros(3)) and torch.equal(
+                normed[0].running_var, torch.ones(3)), "the batch-norm running statistics changed"
 
 
 def check_accuracy_under_attack(accuracy_under_attack) -> None:
@@ -161,6 +169,11 @@ def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | Non
                     hint="project back onto [x - eps, x + eps] after every step"):
             got = targeted_pgd(lin, _point(0.5, 0.5, 0.5), torch.tensor([2]), eps=0.1, alpha=0.05, steps=10)
             assert_close(got, _point(0.4, 0.4, 0.6), "x_adv")
+        with c.case("takes every step even when x is already classified as the target: "
+                    "[.2, .2, .9] toward class 2, 3 steps of 0.02 -> [.14, .14, .96]",
+                    hint="run all `steps` steps: no early stop once the model predicts the target"):
+            got = targeted_pgd(lin, _point(0.2, 0.2, 0.9), torch.tensor([2]), eps=0.1, alpha=0.02, steps=3)
+            assert_close(got, _point(0.14, 0.14, 0.96), "x_adv")
         _ball_and_range(c, lambda xs: targeted_pgd(lin, xs, torch.full((len(xs),), 1), eps=0.1, alpha=0.03, steps=6),
                         torch.rand(16, 3), 0.1, "every step")
         x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(2))

@@ -90,6 +90,11 @@ def check_time_embedding(timestep_embedding) -> None:
                     hint="omega_i = exp(-ln(max_period) · i / (dim/2)): i = 0 gives 1, i = 1 gives 10000^(-1/2)"):
             expected = [[math.sin(1), math.sin(0.01), math.cos(1), math.cos(0.01)]]
             assert_close(timestep_embedding(torch.tensor([1]), 4), expected, "emb(1)")
+        with c.case("a t on another device gives a result on that device (PyTorch's 'meta' device: shapes, no data)",
+                    hint="a tensor made inside the function lives on the CPU unless it is made on t.device"):
+            out = timestep_embedding(torch.tensor([0, 5, 999], device="meta"), 8)
+            assert out.device.type == "meta", f"the result is on {out.device}"
+            assert_shape(out, (3, 8))
 
 
 def check_resblock(ResBlock) -> None:
@@ -203,6 +208,14 @@ def check_ddpm(ddpm_step, ddpm_sample, Schedule) -> None:
             a = ddpm_sample(eps_fn, (3, 1, 2, 2), s, torch.Generator().manual_seed(4))
             b = ddpm_sample(eps_fn, (3, 1, 2, 2), s, torch.Generator().manual_seed(4))
             assert torch.equal(a, b), "two runs with the same seed differ"
+        with c.case("with T = 2 the generator draws x and one z (at t = 1): nothing at t = 0",
+                    hint="draw z from the generator only when t > 0; at t = 0 pass zeros without drawing"):
+            used, fresh = torch.Generator().manual_seed(6), torch.Generator().manual_seed(6)
+            ddpm_sample(eps_fn, (3, 1, 2, 2), s, used)
+            for _ in range(2):
+                torch.randn((3, 1, 2, 2), generator=fresh)
+            assert torch.equal(used.get_state(), fresh.get_state()), (
+                "the generator is not where two draws of x's shape leave it")
 
 
 def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:

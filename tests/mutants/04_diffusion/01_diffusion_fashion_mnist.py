@@ -50,7 +50,7 @@ def timestep_embedding(t, dim, max_period=10000.0):
     angles = t.float()[:, None] * freqs[None, :]
     return {out}
 '''
-_FREQS_OK = "torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32) / half)"
+_FREQS_OK = "torch.exp(-math.log(max_period) * torch.arange(half, dtype=torch.float32, device=t.device) / half)"
 _EMB_OUT_OK = "torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)"
 
 _RES = '''
@@ -162,7 +162,7 @@ MUTANTS = {
         ("alpha_t instead of alpha_bar_t", _Q.format(a="schedule.alphas[t]", out=_Q_OUT_OK)),
     ],
     "ex3_time_embedding": [
-        ("no frequency scaling (every frequency is 1)", _EMB.format(freqs="torch.ones(half)", out=_EMB_OUT_OK)),
+        ("no frequency scaling (every frequency is 1)", _EMB.format(freqs="torch.ones(half, device=t.device)", out=_EMB_OUT_OK)),
         ("exponent divided by dim instead of dim/2", _EMB.format(freqs=_FREQS_OK.replace("/ half)", "/ dim)"), out=_EMB_OUT_OK)),
         ("cosines first", _EMB.format(freqs=_FREQS_OK, out="torch.cat([torch.cos(angles), torch.sin(angles)], dim=-1)")),
         ("frequencies grow instead of decay", _EMB.format(freqs=_FREQS_OK.replace("torch.exp(-", "torch.exp("), out=_EMB_OUT_OK)),
@@ -224,11 +224,14 @@ MUTANTS["ex2_forward"] += [
 ]
 MUTANTS["ex3_time_embedding"] += [
     ("float64 t gives a float64 embedding", _sub(_EMB_OK, "t.float()[:, None]", "t[:, None]")),
-    ("exponents evenly spaced from 0 to 1 (linspace)", _sub(_EMB_OK, "torch.arange(half, dtype=torch.float32) / half", "torch.linspace(0, 1, half)")),
+    ("exponents evenly spaced from 0 to 1 (linspace)", _sub(_EMB_OK, "torch.arange(half, dtype=torch.float32, device=t.device) / half", "torch.linspace(0, 1, half, device=t.device)")),
     ("sines and cosines interleaved", _sub(_EMB_OK, "torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)",
                                             "torch.stack([torch.sin(angles), torch.cos(angles)], dim=-1).flatten(1)")),
     ("max_period ignored (10000 hard-coded)", _sub(_EMB_OK, "math.log(max_period)", "math.log(10000.0)")),
     ("t rescaled to [0, 1) first (t / 1000)", _sub(_EMB_OK, "t.float()[:, None]", "(t.float() / 1000)[:, None]")),
+    # blind round 1: a GPU run fails; the grader's CPU sees it through a t on the meta device
+    ("frequencies made on the CPU, not on t.device (blind round 1)",
+     _sub(_EMB_OK, "torch.arange(half, dtype=torch.float32, device=t.device)", "torch.arange(half, dtype=torch.float32)")),
 ]
 MUTANTS["ex4_resblock"] += [
     ("adds x instead of skip(x)", _sub(_RES_OK, "return h + self.skip(x)", "return h + x")),
@@ -260,8 +263,11 @@ MUTANTS["ex6_ddpm"] += [
         "        if t > 0:\n            x = ddpm_step(eps, t, x, schedule, noise)\n            if on_step is not None:\n                on_step(t, x)\n")),
     ("no on_step call at t = 0", _sub(_DDPM_SRC, "        if on_step is not None:\n", "        if on_step is not None and t > 0:\n")),
     ("eps_fn called twice per step", _sub(_DDPM_SRC, "x = ddpm_step(eps, t, x", "x = ddpm_step(eps_fn(x, t), t, x")),
-    ("z drawn without the generator", _sub(_DDPM_SRC, "torch.randn(shape, generator=generator, device=device) if t > 0",
-                                           "torch.randn(shape, device=device) if t > 0")),
+    # blind round 1 (replaces "z drawn without the generator": the generator's state after sampling,
+    # which catches this one, catches that one too)
+    ("draws z from the generator at t = 0 too (blind round 1: randomness the instructions leave alone)",
+     _sub(_DDPM_SRC, "torch.randn(shape, generator=generator, device=device) if t > 0 else torch.zeros(shape, device=device)",
+          "torch.randn(shape, generator=generator, device=device)")),
     ("ddpm_step updates the caller's x_t in place", _sub(_DDPM_SRC,
         "    mean = (x_t - beta / (1 - alpha_bar).sqrt() * eps) / alpha.sqrt()\n",
         "    mean = x_t.sub_(beta / (1 - alpha_bar).sqrt() * eps).div_(alpha.sqrt())\n")),

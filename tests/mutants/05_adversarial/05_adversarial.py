@@ -140,6 +140,8 @@ def fgsm(model, x, y, eps):
     ("result not detached", _sub(_FGSM_OK, ".clamp(0, 1).detach()", ".clamp(0, 1)")),
     ("gradient divided by its largest entry instead of its sign", _sub(_FGSM_OK, "eps * grad.sign()", "eps * grad / grad.abs().max()")),
     ("nll_loss on the logits (no log-softmax)", _sub(_FGSM_OK, "F.cross_entropy(model(x), y)", "F.nll_loss(model(x), y)")),
+    ("switches the model to train mode for the gradient (blind round 1: batch-norm statistics change, mode left changed)",
+     _sub(_FGSM_OK, "    x = x.detach()", "    model.train()\n    x = x.detach()")),
 ]
 MUTANTS["ex2_accuracy"] += [
     ("returns a tensor", _sub(_ACCURACY_OK, "(model(xb).argmax(dim=-1) == yb).sum().item()", "(model(xb).argmax(dim=-1) == yb).sum()")),
@@ -193,6 +195,11 @@ def targeted_pgd(model, x, target, eps, alpha, steps):
     ("adds a random start", _sub(_TARGETED_OK, "    x_adv = x.clone()\n",
                                  "    x_adv = (x + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)\n")),
     ("raw gradient instead of its sign", _sub(_TARGETED_OK, "alpha * grad.sign()", "alpha * grad")),
+    ("stops early once every example is classified as its target (blind round 1)",
+     _sub(_TARGETED_OK, "        x_adv.requires_grad_(True)\n",
+          "        with torch.no_grad():\n            if (model(x_adv).argmax(dim=1) == target).all():\n"
+          "                break\n"
+          "        x_adv.requires_grad_(True)\n")),
 ]
 MUTANTS["ex5_adv_train"] += [
     ("trains in eval mode (no model.train() after the attack)", _sub(_TRAIN_OK, "            model.train()\n", "")),
