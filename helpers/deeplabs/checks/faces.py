@@ -115,6 +115,12 @@ def check_evaluate_by_group(evaluate_by_group) -> None:
             assert_close(out["per_group"], torch.tensor([0.25, 1.0]), "per_group")
             assert_close(out["worst"], 0.25, "worst")
             assert_close(out["gap"], 0.75, "gap")
+        with c.case("a logit of exactly 0 is not a face: logits [0, 0, 1] for a face, a non-face, a face → overall 2/3",
+                    hint="face means logit > 0, strictly: a logit of exactly 0 is not a face"):
+            out = evaluate_by_group(_Fixed(), _images([0.0, 0.0, 1.0]), torch.tensor([1.0, 0.0, 1.0]),
+                                    torch.tensor([0, -1, 0]), n_groups=1)
+            assert_close(out["overall"], 2 / 3, "overall")
+            assert_close(out["per_group"], torch.tensor([0.5]), "per_group")
         with c.case("batches of batch_size (7 images, batch_size=3: 3, 3, 1), predicted without autograd",
                     hint="loop over x[i:i + batch_size] inside torch.no_grad()"):
             model = _Fixed()
@@ -123,7 +129,7 @@ def check_evaluate_by_group(evaluate_by_group) -> None:
             assert model.batches == [3, 3, 1], f"batches of {model.batches}"
             assert not any(model.grad_enabled), "autograd was on while predicting"
         with c.case("the model is left in eval mode",
-                    hint="model.eval() before predicting"):
+                    hint="model.eval() before predicting, and nothing that switches it back before returning"):
             model = nn.Sequential(nn.Flatten(), nn.Linear(12, 1), nn.Flatten(0))
             evaluate_by_group(model, x, y, groups, n_groups=2)
             assert not model.training, "model is still in training mode"
@@ -171,6 +177,15 @@ def check_sample_latent(sample_latent) -> None:
             m, lv = torch.zeros(2, 3, requires_grad=True), torch.zeros(2, 3, requires_grad=True)
             sample_latent(m, lv).sum().backward()
             assert m.grad is not None and lv.grad is not None, "no gradient"
+        with c.case("logvar far from 0 (±12) is used as it is: std exp(±6), and dz/dlogvar = (z - mu) / 2",
+                    hint="logvar can be any real number: nothing may clamp or limit it"):
+            lv = torch.tensor([12.0, -12.0]).repeat(4000, 1).requires_grad_(True)
+            z = sample_latent(torch.zeros(4000, 2), lv)
+            assert_close(z.std(0) / torch.exp(torch.tensor([6.0, -6.0])), torch.ones(2), "std / exp(0.5·logvar)",
+                         atol=0.1)
+            z.sum().backward()
+            assert lv.grad is not None, "no gradient to logvar"
+            assert_close(lv.grad, 0.5 * z.detach(), "dz/dlogvar", atol=1e-6)
 
 
 def check_dbvae(DBVAE) -> None:
@@ -192,9 +207,22 @@ def check_dbvae(DBVAE) -> None:
             assert_close(logit, out[:, 0], "logit")
             assert_close(mu, out[:, 1:7], "mu")
             assert_close(logvar, out[:, 7:], "logvar")
-        with c.case("the decoder reconstructs from a *sampled* z (two calls differ)",
-                    hint="z = sample_latent(mu, logvar); x_recon = self.decoder(z)"):
+        with c.case("in eval mode too, the decoder reconstructs from a *sampled* z (two calls differ)",
+                    hint="z = sample_latent(mu, logvar); x_recon = self.decoder(z), whatever the mode"):
             assert not torch.equal(model(x)[3], model(x)[3]), "two forward passes gave the same reconstruction"
+        with c.case("a batch of one image gives a logit of shape (1,)",
+                    hint="take column 0 with out[:, 0]: .squeeze() also drops a batch dimension of size 1"):
+            logit, mu, _, recon = model(x[:1])
+            assert_shape(logit, (1,), "logit")
+            assert_shape(mu, (1, 6), "mu")
+            assert_shape(recon, (1, 3, 32, 32), "x_recon")
+        with c.case("the reconstruction's gradient reaches the encoder's mu and logvar outputs",
+                    hint="no .detach() between the encoder's outputs, sample_latent and the decoder"):
+            model.train()
+            model.zero_grad()
+            model(x)[3].sum().backward()
+            grad = model.encoder[-1].bias.grad
+            assert grad is not None and bool(grad[1:].abs().sum() > 0), "no gradient from x_recon to the encoder"
 
 
 def check_debiasing_loss(debiasing_loss) -> None:
@@ -238,6 +266,12 @@ def check_resampling_probabilities(resampling_probabilities) -> None:
             two = torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0]])
             # dim 0: p ∝ [1,1,1,3]/6 ; dim 1: p ∝ [3,1,1,1]/6 ; max: [3,1,1,3]/6 -> /8*6
             assert_close(resampling_probabilities(two, bins=2, smoothing=0.0), torch.tensor([3.0, 1, 1, 3]) / 8, "p")
+        with c.case("a value exactly on a bin edge goes into the upper bin: "
+                    "[0, 1, 1, 4], bins=4 → [1/3, 1/6, 1/6, 1/3]",
+                    hint="bin = floor((mu - min) / (max - min) · bins), only the maximum clamped into the last bin: "
+                         "a value on an edge belongs to the bin above it"):
+            edge = torch.tensor([[0.0], [1.0], [1.0], [4.0]])
+            assert_close(resampling_probabilities(edge, bins=4, smoothing=0.0), torch.tensor([2.0, 1, 1, 2]) / 6, "p")
 
 
 class _SchedulerSpy:

@@ -96,6 +96,16 @@ def check_next_token(next_token_logits, token_probs) -> None:
             greedy = token_probs(torch.tensor([[1.0, 1.0005, -1.0]]), 0.0)
             assert greedy.dtype == torch.float32, f"dtype {greedy.dtype}"
             assert greedy.tolist() == [[0.0, 1.0, 0.0]], f"got {greedy.tolist()}"
+        with c.case("greedy keeps the dtype of the logits: float64 logits give a float64 one-hot row",
+                    hint="the one-hot row takes the dtype of the logits it came from, whatever that dtype is"):
+            wide = token_probs(torch.tensor([[0.3, 2.0, -1.0]], dtype=torch.float64), 0.0)
+            assert wide.dtype == torch.float64, f"dtype {wide.dtype}"
+        with c.case("token_probs leaves the logits passed in unchanged (T = 0.5 on [0, ln 2])",
+                    hint="divide into a new tensor (logits / T), not in place (logits /= T writes into the caller's)"):
+            given = torch.tensor([[0.0, math.log(2)]])
+            kept = given.clone()
+            token_probs(given, 0.5)
+            assert torch.equal(given, kept), f"the logits became {given.tolist()}"
 
 
 def check_filters(top_k_probs, top_p_probs) -> None:
@@ -104,6 +114,13 @@ def check_filters(top_k_probs, top_p_probs) -> None:
         with c.case("top_k(k=2) on [0.5, 0.3, 0.2] = [0.625, 0.375, 0]",
                     hint="keep the k largest, zero the rest, renormalise so the row sums to 1"):
             assert_close(top_k_probs(p, 2), torch.tensor([[0.625, 0.375, 0.0]]), "top-k")
+        with c.case("top_k(k=2) on [0.4, 0.2, 0.2, 0.2] keeps exactly 2 tokens: 0.4 and ONE of the tied 0.2s",
+                    hint="keep k entries per row (the indices torch.topk gives), "
+                         "not every entry at least as large as the k-th"):
+            kept = top_k_probs(torch.tensor([[0.4, 0.2, 0.2, 0.2]]), 2)[0]
+            nonzero = sorted(kept[kept > 0].tolist(), reverse=True)
+            assert len(nonzero) == 2, f"{len(nonzero)} tokens kept: {kept.tolist()}"
+            assert_close(torch.tensor(nonzero), torch.tensor([2 / 3, 1 / 3]), "kept probabilities")
         with c.case("top_p(p=0.6) on [0.5, 0.3, 0.2] keeps the two most likely: [0.625, 0.375, 0]",
                     hint="keep the smallest set of most likely tokens whose total reaches p, then renormalise"):
             assert_close(top_p_probs(p, 0.6), torch.tensor([[0.625, 0.375, 0.0]]), "top-p")
@@ -141,6 +158,16 @@ def check_generate(generate) -> None:
                     hint="after appending a token, break if it equals eos_id"):
             out = generate(model, prompt, 10, lambda logits: torch.tensor([5]), eos_id=5)
             assert_shape(out, (1, 4))
+        with c.case("eos_id=0 stops it too: token 0 is a token id like any other",
+                    hint="eos_id = 0 is falsy: test `eos_id is not None`, not the truth of eos_id"):
+            out = generate(model, prompt, 10, lambda logits: torch.tensor([0]), eos_id=0)
+            assert_shape(out, (1, 4))
+        with c.case("max_new_tokens=0 appends nothing: the prompt comes back, (1, 3) -> (1, 3)",
+                    hint="n new tokens with n <= max_new_tokens: a loop that appends before it tests the count "
+                         "gives one token too many here"):
+            out = generate(model, prompt, 0, lambda logits: torch.tensor([9]))
+            assert_shape(out, (1, 3))
+            assert out[0].tolist() == [1, 2, 3], f"got {out[0].tolist()}"
         seen = []
         with c.case("pick() sees the logits of the last position, one (1, V) row per step",
                     hint="pass outputs.logits[:, -1, :] of each call to pick"):
@@ -194,6 +221,13 @@ def check_lora_layer(LoRALinear) -> None:
             torch.manual_seed(1)
             kept = nn.Dropout(0.9)(x)
             assert_close(got, base(x) + (kept @ noisy.lora_A.T @ noisy.lora_B.T) * 4.0, "train-mode output", atol=1e-4)
+        with c.case("a layer marked merged returns base(x) alone (its weight already holds the update)",
+                    hint="in forward, when self.merged is True skip the LoRA branch"):
+            folded = LoRALinear(nn.Linear(6, 4), r=2, alpha=8.0).eval()
+            with torch.no_grad():
+                folded.lora_B.fill_(1.0)
+            folded.merged = True
+            assert_close(folded(x), folded.base(x), "output of a merged layer", atol=1e-6)
         with c.case("scale = alpha / r = 4", hint="LoRA scales the update by alpha / r"):
             assert abs(float(layer.scale) - 4.0) < 1e-9, f"scale = {layer.scale}"
         with c.case("with A = 1 and B = 1 the output is base(x) + scale * r * sum(x)",
@@ -231,6 +265,13 @@ def check_merge(merge, unmerge, LoRALinear) -> None:
             unmerge(layer)
             assert_close(layer.base.weight, w0, "base weight", atol=1e-6)
             assert_close(layer(x), before, "output after unmerge", atol=1e-5)
+        with c.case("merge and unmerge return the layer they were given",
+                    hint="end both functions by returning the layer (a bare return gives None)"):
+            fresh = LoRALinear(nn.Linear(5, 3), r=2, alpha=4.0)
+            got = merge(fresh)
+            assert got is fresh, f"merge returned {type(got).__name__}"
+            got = unmerge(fresh)
+            assert got is fresh, f"unmerge returned {type(got).__name__}"
 
 
 def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
@@ -246,6 +287,20 @@ def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
         with c.case("only LoRA parameters are trainable", hint="freeze every parameter BEFORE wrapping"):
             names = [n for n, p in model.named_parameters() if p.requires_grad]
             assert names and all("lora_" in n for n in names), f"trainable: {names[:4]}..."
+        with c.case("a target matches a whole attribute name: ('proj',) wraps proj, not out_proj",
+                    hint="compare the child's name with the targets for equality (name in targets), "
+                         "not as a substring"):
+            pair = nn.Module()
+            pair.proj, pair.out_proj = nn.Linear(3, 3), nn.Linear(3, 3)
+            add_lora(pair, ("proj",), lambda linear: LoRALinear(linear, r=1, alpha=1.0))
+            assert isinstance(pair.proj, LoRALinear), "proj was not wrapped"
+            assert isinstance(pair.out_proj, nn.Linear), "out_proj was wrapped too"
+        with c.case("add_lora returns the model it was given",
+                    hint="end add_lora by returning the model (a bare return gives None)"):
+            single = nn.Module()
+            single.proj = nn.Linear(3, 3)
+            returned = add_lora(single, ("proj",), lambda linear: LoRALinear(linear, r=1, alpha=1.0))
+            assert returned is single, f"add_lora returned {type(returned).__name__}"
         with c.case("count_parameters returns (trainable, total)",
                     hint="sum p.numel() over all parameters, and over those with requires_grad"):
             trainable, total = count_parameters(model)
@@ -284,6 +339,11 @@ def check_tokenize_pair(tokenize_pair, collate, tokenizer) -> None:
             assert batch["input_ids"].tolist() == [[5, 6, 0, 0], [1, 2, 3, 4]], batch["input_ids"].tolist()
             assert batch["labels"].tolist() == [[-100, 6, -100, -100], [-100, -100, 3, 4]], batch["labels"].tolist()
             assert batch["attention_mask"].tolist() == [[1, 1, 0, 0], [1, 1, 1, 1]], batch["attention_mask"].tolist()
+        with c.case("collate returns torch.long tensors, the attention mask too",
+                    hint="create every tensor with dtype=torch.long (a mask of bools or floats is another dtype)"):
+            batch = collate([short, long], pad_id=0)
+            dtypes = {k: str(batch[k].dtype) for k in ("input_ids", "labels", "attention_mask")}
+            assert set(dtypes.values()) == {"torch.int64"}, f"dtypes {dtypes}"
         with c.case("a real token whose id is pad_id is still a real token (SmolLM2 pads with its eos)",
                     hint="take the padding from each example's length, not from input_ids == pad_id"):
             ends = [{"input_ids": [5, 0], "labels": [-100, 0]},
@@ -321,10 +381,15 @@ def check_loss(causal_lm_loss) -> None:
             assert labels.tolist() == [[-100, 2, 3, 4]], f"labels became {labels.tolist()}"
 
 
-def check_training(losses, steps: int, model: nn.Module | None = None) -> None:
+def check_training(losses, steps: int, model: nn.Module | None = None, on_step_steps: list | None = None) -> None:
     with Checks("the fine-tuning loop") as c:
         with c.case(f"one loss per optimizer step ({steps})", hint="append the mean micro-batch loss once per step"):
             assert len(losses) == steps, f"got {len(losses)} values"
+        if on_step_steps is not None:
+            with c.case(f"on_step is called once after each step, with step = 0, 1, ..., {steps - 1}",
+                        hint="call on_step(step, loss) after optimizer.step(), with the 0-based step number"):
+                got = [int(s) for s in on_step_steps]
+                assert got == list(range(steps)), f"on_step got the steps {got[:6]}{' ...' if len(got) > 6 else ''}"
         with c.case("the losses are Python floats", hint="add loss.item() / accum_steps, not the tensor"):
             assert all(type(x) is float for x in losses), f"types {sorted({type(x).__name__ for x in losses})}"
         if model is not None:

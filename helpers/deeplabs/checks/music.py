@@ -37,6 +37,10 @@ def check_vocab(build_vocab, vectorize, devectorize) -> None:
             text = "X:1\nK:G\nGABc|"
             vocab = build_vocab(text)
             assert devectorize(vectorize(text, vocab), vocab) == text
+        with c.case("vectorize uses the vocabulary in the order given: vectorize('ab', ['b', 'a']) == [1, 0]",
+                    hint="index i stands for vocab[i] of the list you are given, sorted or not"):
+            ids = vectorize("ab", ["b", "a"])
+            assert ids.tolist() == [1, 0], f"got {ids.tolist()}"
 
 
 def check_get_batch(get_batch) -> None:
@@ -60,6 +64,13 @@ def check_get_batch(get_batch) -> None:
             a, _ = get_batch(ids, 10, 8, torch.Generator().manual_seed(3))
             b, _ = get_batch(ids, 10, 8, torch.Generator().manual_seed(3))
             assert torch.equal(a, b), "two batches from equally seeded generators differ"
+        with c.case("two calls with one generator give two different batches",
+                    hint="draw from the caller's generator; never reseed or reset it (the training loop "
+                         "passes the same one at every step)"):
+            gen = torch.Generator().manual_seed(5)
+            a, _ = get_batch(ids, 10, 8, gen)
+            b, _ = get_batch(ids, 10, 8, gen)
+            assert not torch.equal(a, b), "the second call returned the first call's batch"
         with c.case("every window can be drawn, the last one included (12 ids, seq_len 10: starts 0 and 1)",
                     hint="a start s needs s + seq_len + 1 <= len(ids): randint's upper bound is exclusive"):
             x, y = get_batch(torch.arange(12), 10, 200, torch.Generator().manual_seed(0))
@@ -102,6 +113,12 @@ def check_model(MusicLSTM, MusicConfig) -> None:
             first, state = model(x[:, :2])
             second, _ = model(x[:, 2:], state)
             assert_close(torch.cat([first, second], 1), whole, "logits")
+        with c.case("the returned state keeps its gradient: backward through two chunks reaches the first",
+                    hint="return the state as the LSTM gives it; detaching it is the training loop's choice, "
+                         "not the model's"):
+            model = MusicLSTM(cfg)
+            _, (h, c_) = model(x[:, :2])
+            assert h.requires_grad and c_.requires_grad, "the state returned by forward has no gradient"
         with c.case("logits are unnormalised scores (the loss applies softmax itself)",
                     hint="no softmax at the end of forward"):
             logits, _ = MusicLSTM(cfg)(x)
@@ -131,6 +148,23 @@ def check_loss(sequence_loss) -> None:
                     hint="F.cross_entropy takes raw logits"):
             sure = torch.nn.functional.one_hot(targets, 2).float() * 30
             assert float(sequence_loss(sure, targets)) < 1e-3, "loss far from 0"
+        with c.case("a confident mistake costs its full -ln p: logits 30 on the wrong character give a loss of 30",
+                    hint="-ln softmax(z)[target] exactly: a constant added inside the log caps the loss"):
+            wrong = torch.nn.functional.one_hot(1 - targets, 2).float() * 30
+            assert_close(sequence_loss(wrong, targets), torch.tensor(30.0), "loss", atol=1e-3)
+        with c.case("the loss can be backpropagated: for zero logits over 5 characters, d loss / d logit = "
+                    "(1/5 - [target]) / 6",
+                    hint="return the loss tensor itself, attached to the graph (no .item(), no .detach())"):
+            zeros = torch.zeros(2, 3, 5, requires_grad=True)
+            t = torch.tensor([[0, 1, 2], [3, 4, 0]])
+            sequence_loss(zeros, t).backward()
+            expected = (torch.full((2, 3, 5), 0.2) - torch.nn.functional.one_hot(t, 5).float()) / 6
+            assert_close(zeros.grad, expected, "gradient of the logits")
+        with c.case("logits and targets that are not contiguous (slices of longer ones) work too",
+                    hint="slices and transposes cannot be .view()-ed: their elements are not laid out in order"):
+            longer = torch.cat([torch.zeros(2, 1, 2), logits], dim=1)  # one extra position in front
+            targets_longer = torch.cat([targets, torch.zeros(2, 1, dtype=torch.long)], dim=1)
+            assert_close(sequence_loss(longer[:, 1:], targets_longer[:, :-1]), -p.log().mean(), "loss")
 
 
 class _TinyModel(nn.Module):
@@ -233,6 +267,10 @@ def check_sampling(sample) -> None:
             model = _ScriptModel(vocab, script)
             out = sample(model, vocab, start="X:", max_len=100, temperature=1.0)
             assert out == script[:script.index("\n\n") + 2], f"got {out!r}"
+        with c.case("a prompt ending in a newline, then a generated newline: the text ends with a blank line, stop",
+                    hint="look for the blank line in the whole text, the prompt included"):
+            out = sample(_ScriptModel(vocab, script), vocab, start="X:1\nK:A\nAB|BA|\n", max_len=100)
+            assert out == "X:1\nK:A\nAB|BA|\n\n", f"got {out!r}"
         with c.case("at most max_len characters are added to the start",
                     hint="loop for at most max_len steps"):
             out = sample(_FixedModel([0.0] * 9), vocab[1:] + ["Y"], start="X", max_len=25)
@@ -249,6 +287,11 @@ def check_sampling(sample) -> None:
                               generator=torch.Generator().manual_seed(seed))
             assert run(3) == run(3), "two tunes from equally seeded generators differ"
             assert run(3) != run(4), "two different seeds give the same tune"
+        with c.case("a small temperature does not overflow: logits [0, 10] at temperature 0.01 always give 'b'",
+                    hint="10 / 0.01 = 1000 and exp(1000) is inf in float32: compute the probabilities stably"):
+            out = sample(_FixedModel([0.0, 10.0]), ["a", "b"], start="a", max_len=20, temperature=0.01,
+                         generator=torch.Generator().manual_seed(0))
+            assert out == "a" + "b" * 20, f"got {out!r}"
         logits = [0.0, math.log(3.0)]  # probabilities 1/4 and 3/4
         for temperature, expected in ((1.0, 0.75), (0.5, 0.9), (2.0, 3 ** 0.5 / (1 + 3 ** 0.5))):
             with c.case(f"temperature {temperature}: 'b' comes {expected:.0%} of the time for logits [0, ln 3]",

@@ -24,6 +24,16 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("flatten takes any number of dimensions: (2, 3, 4, 5) -> (2, 60)",
                     hint="keep dimension 0 and merge all the others: reshape(x.shape[0], -1)"):
             assert_shape(flatten(torch.zeros(2, 3, 4, 5)), (2, 60))
+        with c.case("a batch of one image keeps its batch dimension: (1, 3, 4) -> (1, 12)",
+                    hint="a batch of one is still a batch: nothing may squeeze dimension 0 away"):
+            assert_shape(flatten(torch.zeros(1, 3, 4)), (1, 12))
+        with c.case("flatten works on a view that is not contiguous in memory: images.transpose(1, 2)",
+                    hint="a transposed or sliced batch cannot be .view()-ed: its pixels are not laid out row "
+                         "after row"):
+            # images[0] transposed is [[0, 4, 8], [1, 5, 9], [2, 6, 10], [3, 7, 11]]
+            flat = flatten(images.transpose(1, 2))
+            assert_shape(flat, (2, 12))
+            assert_close(flat[0], torch.tensor([0.0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11]), "row 0")
         x = torch.tensor([[1.0, 10.0], [3.0, 30.0], [5.0, 50.0]])
         with c.case("standardize gives every column mean 0",
                     hint="features are columns: take the mean over the batch dimension (dim=0)"):
@@ -162,3 +172,16 @@ def check_training(losses, accuracy, epochs: int, train=None) -> None:
             assert [e for e, _ in calls] == [0, 1], f"epochs passed: {[e for e, _ in calls]}"
             assert all(abs(float(loss) - float(h)) < 1e-6 for (_, loss), h in zip(calls, history)), \
                 "the second argument is not the epoch's mean loss"
+        with c.case("every epoch is a new pass over the loader: a shuffling loader gives each epoch a new order",
+                    hint="batches collected once, before the epoch loop, replay the same order in every epoch"):
+            torch.manual_seed(0)
+            model = nn.Linear(12, 3)
+            order = []  # example i is the one-hot row i: argmax tells which example the model saw
+            model.register_forward_pre_hook(lambda m, args: order.extend(args[0].argmax(dim=1).tolist()))
+            data = torch.utils.data.TensorDataset(torch.eye(12), torch.randint(0, 3, (12,)))
+            shuffled = torch.utils.data.DataLoader(data, batch_size=4, shuffle=True,
+                                                   generator=torch.Generator().manual_seed(0))
+            train(model, shuffled, 3, 0.1)
+            epochs = [tuple(order[i:i + 12]) for i in range(0, len(order), 12)]
+            assert len(epochs) == 3, f"the model saw {len(order)} examples in 3 epochs of 12"
+            assert len(set(epochs)) > 1, "all 3 epochs saw the examples in the same order"

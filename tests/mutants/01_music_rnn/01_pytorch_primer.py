@@ -113,6 +113,10 @@ MUTANTS = {
                                                  "    return (x - mean) / torch.sqrt(var + eps)")),
         ("standardize returns float64", _ex1(body="    x = x.double()\n" + _STD_OK)),
         ("eps argument ignored (1e-6 hard-coded)", _ex1(body=_STD_OK.replace("(std + eps)", "(std + 1e-6)"))),
+        # blind round 1 (benchmarks/blind/round1), missed by the hidden checks before they were extended
+        ("flatten with .view fails on non-contiguous images (blind round 1)", _ex1(flat="images.view(images.shape[0], -1)")),
+        ("flatten squeezes: a batch of one image loses its batch dimension (blind round 1)",
+         _ex1(flat="images.reshape(len(images), -1).squeeze()")),
     ],
     "ex2_softmax": [
         ("no max subtraction (overflows)", "def softmax(logits):\n    e = logits.exp()\n    return e / e.sum(dim=-1, keepdim=True)\n"),

@@ -137,6 +137,8 @@ MUTANTS = {
         ("devectorize only accepts tensors (ids.tolist())", _vocab(dev=_DEVECTORIZE_OK.replace("for i in ids", "for i in ids.tolist()"))),
         ("no dtype: the empty text gives a float tensor", _vocab(vec=_VECTORIZE_OK.replace(", dtype=torch.long", ""))),
         ("whitespace left out of the vocabulary", _vocab(build="def build_vocab(text):\n    return sorted(set(''.join(text.split())))\n")),
+        ("vectorize re-sorts the vocabulary it is given (blind round 1)",
+         _vocab(vec=_VECTORIZE_OK.replace("enumerate(vocab)", "enumerate(sorted(vocab))"))),
     ],
     "ex2_batch": [
         ("target not shifted", _BATCH.format(starts=_STARTS_OK, target="ids[s:s + seq_len]", ret="x, y")),
@@ -157,6 +159,9 @@ MUTANTS = {
          "    ys = torch.randint(0, n, (batch_size,), generator=generator)\n"
          "    x = torch.stack([ids[s:s + seq_len] for s in xs.tolist()])\n"
          "    y = torch.stack([ids[s + 1:s + seq_len + 1] for s in ys.tolist()])\n    return x, y\n"),
+        ("reseeds the caller's generator: every call returns the same batch (blind round 1)",
+         _BATCH.format(starts=_STARTS_OK, target=_TARGET_OK, ret="x, y").replace(
+             "    starts =", "    if generator is not None:\n        generator.manual_seed(0)  # reproducible batches\n    starts =")),
     ],
     "ex3_model": [
         ("LSTM without batch_first", _model(lstm_args="num_layers=cfg.num_layers")),
@@ -174,6 +179,9 @@ MUTANTS = {
          _model().replace("nn.Embedding(cfg.vocab_size, cfg.embedding_dim)", "nn.Embedding(cfg.vocab_size, cfg.embedding_dim, padding_idx=0)")),
         ("bidirectional LSTM (reads the future)",
          _model(lstm_args=_LSTM_OK + ", bidirectional=True").replace("nn.Linear(cfg.hidden_size,", "nn.Linear(2 * cfg.hidden_size,")),
+        ("returned state detached: no gradient into the previous chunk (blind round 1)",
+         _model(forward="        out, (h, c) = self.lstm(self.embedding(x), state)\n"
+                        "        return self.head(out), (h.detach(), c.detach())")),
     ],
     "ex4_loss": [
         ("softmax applied before cross-entropy", _LOSS.format(body="F.cross_entropy(torch.softmax(logits, -1).reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
@@ -183,10 +191,13 @@ MUTANTS = {
         # new (issue 17)
         ("mean over sequences of per-sequence sums",
          _LOSS.format(body="F.cross_entropy(logits.transpose(1, 2), targets, reduction='none').sum(dim=1).mean()")),
-        ("returns a Python float (.item())", _LOSS.format(body=_LOSS_OK + ".item()")),
+        # blind round 1: .detach() replaces the former ".item()" mutant (the same lost graph, and a tensor)
+        ("loss detached: backward impossible (blind round 1)", _LOSS.format(body=_LOSS_OK + ".detach()")),
         ("shifts the targets again", _LOSS.format(body="F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), targets[:, 1:].reshape(-1))")),
         ("log_softmax over the time axis", _LOSS.format(body="F.nll_loss(F.log_softmax(logits, dim=1).reshape(-1, logits.shape[-1]), targets.reshape(-1))")),
         ("computed and returned in float64", _LOSS.format(body=_LOSS_OK.replace("logits.reshape(", "logits.double().reshape("))),
+        ("-log(softmax + 1e-8): biased, saturates for confident mistakes (blind round 1)",
+         _LOSS.format(body="-torch.log(torch.softmax(logits, dim=-1).gather(-1, targets.unsqueeze(-1)).squeeze(-1) + 1e-8).mean()")),
     ],
     "ex5_train_step": [
         ("no zero_grad: gradients accumulate", _step(_STEP_OK.replace("    optimizer.zero_grad()\n", ""))),
@@ -206,7 +217,9 @@ MUTANTS = {
     "ex6_sample": [
         ("temperature multiplies the logits", _sample(scaled="logits[0, -1] * temperature")),
         ("state reset at every step", _sample(old_state="None")),
-        ("never stops at the end of a tune", _sample(stop="        pass")),
+        # blind round 1: replaces "never stops at the end of a tune", which any check of the stop rule catches too
+        ("the blank line is looked for in the generated part only (blind round 1)",
+         _sample(stop='        if text[len(start):].endswith("\\n\\n"):\n            break')),
         ("greedy: always the most likely character", _sample(draw="int(probs.argmax())")),
         # new (issue 17)
         ("feeds the whole text again at every step, with the state",

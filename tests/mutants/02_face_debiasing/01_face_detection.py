@@ -224,7 +224,11 @@ MUTANTS = {
         ("batch_size ignored: one forward pass over everything", _EVAL.format(**_EVAL_OK).replace(
             "torch.cat([model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])", "model(x)")),
         ("last partial batch dropped", _EVAL.format(**{**_EVAL_OK, "batches": "0, len(x) - batch_size + 1, batch_size"})),
-        ("eval mode never set", _EVAL.format(**{**_EVAL_OK, "mode": "pass"})),
+        # blind round 1 (benchmarks/blind/round1); "model put back in training mode" replaces "eval mode never set",
+        # which behaved like "model left in training mode" on every model the checks hand over (in training mode)
+        ("blind round 1: logit >= 0 counts as a face", _EVAL.format(**_EVAL_OK).replace("logits > 0", "logits >= 0")),
+        ("blind round 1: model put back in training mode at the end",
+         _EVAL.format(**_EVAL_OK).replace("    correct = ", "    model.train()  # back to training mode\n    correct = ")),
     ],
 }
 

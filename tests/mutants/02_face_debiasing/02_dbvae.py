@@ -213,11 +213,17 @@ MUTANTS = {
         ("numpy noise: float64 result, ignores torch's seed", _SAMPLE.format(**{**_SAMPLE_OK, "eps": "torch.from_numpy(np.random.randn(*mu.shape))"})),
         ("std computed in place on the caller's logvar", _SAMPLE_INPLACE),
         ("mu detached: no gradient to the mean", _SAMPLE.format(**{**_SAMPLE_OK, "z": "mu.detach() + torch.exp(0.5 * logvar) * eps"})),
+        ("blind round 1: logvar clamped to [-10, 10]",
+         _SAMPLE.format(**{**_SAMPLE_OK, "z": "mu + torch.exp(0.5 * logvar.clamp(-10.0, 10.0)) * eps"})),
     ],
     "ex3_dbvae": [
-        ("decoder fed mu instead of the sample", _DBVAE.format(**{**_DBVAE_OK, "dec_in": "mu"})),
+        # blind round 1: replaces "decoder fed mu instead of the sample" (the same mistake in every mode)
+        ("blind round 1: decoder fed mu in eval mode (no sampling)",
+         _DBVAE.format(**{**_DBVAE_OK, "sample": "sample_latent(mu, logvar) if self.training else mu"})),
         ("mu and logvar swapped", _DBVAE.format(**{**_DBVAE_OK, "split": "out[:, 0], out[:, L + 1:], out[:, 1:L + 1]"})),
-        ("logit kept as (B, 1)", _DBVAE.format(**{**_DBVAE_OK, "split": "out[:, :1], out[:, 1:L + 1], out[:, L + 1:]"})),
+        # blind round 1: replaces "logit kept as (B, 1)" (caught by the same batch-of-one check, and more)
+        ("blind round 1: logit.squeeze(): a batch of one gives a 0-d logit",
+         _DBVAE.format(**{**_DBVAE_OK, "split": "out[:, :1].squeeze(), out[:, 1:L + 1], out[:, L + 1:]"})),
         ("mu slice starts at column 0 (overlaps the logit)", _DBVAE.format(**{**_DBVAE_OK, "split": "out[:, 0], out[:, 0:L], out[:, L + 1:]"})),
         # new, written blind (issue 17)
         ("decoder created before the encoder", _DBVAE.format(**{**_DBVAE_OK, "init": "\n".join(_INIT_OK.splitlines()[i] for i in (0, 2, 1))})),
@@ -228,6 +234,8 @@ MUTANTS = {
             "        out = self.encoder(x)\n", "")),
         ("sample_latent(logvar, mu): arguments swapped", _DBVAE.format(**{**_DBVAE_OK, "sample": "sample_latent(logvar, mu)"})),
         ("logit read from the last column", _DBVAE.format(**{**_DBVAE_OK, "split": "out[:, -1], out[:, :L], out[:, L:2 * L]"})),
+        ("blind round 1: mu and logvar detached before sampling (no gradient from the reconstruction)",
+         _DBVAE.format(**{**_DBVAE_OK, "sample": "sample_latent(mu.detach(), logvar.detach())"})),
     ],
     "ex4_debias_loss": [
         ("VAE term on non-faces too", _DEBIAS.format(**{**_DEBIAS_OK, "face": "torch.ones_like(y)"})),
@@ -251,7 +259,10 @@ MUTANTS = {
         ("one min/max over all dimensions", _RESAMPLE.format(**{**_RESAMPLE_OK, "lohi": "mu.min(), mu.max()"})),
         ("dimensions combined by the sum", _RESAMPLE.format(**{**_RESAMPLE_OK, "combine": "p + p_j / p_j.sum()"})),
         ("p_j not normalised before the maximum", _RESAMPLE.format(**{**_RESAMPLE_OK, "combine": "torch.maximum(p, p_j)"})),
-        ("the maximum gets a bin of its own (no clamp)", _RESAMPLE.format(**{**_RESAMPLE_OK, "index": "((values - lo) / (hi - lo) * bins).long()"})),
+        # blind round 1: replaces "the maximum gets a bin of its own (no clamp)": another value on a bin edge
+        # in the wrong bin; the edge check (its grid holds the maximum) catches both
+        ("blind round 1: bucketize on the inner edges: a value on an edge goes to the lower bin",
+         _RESAMPLE.format(**{**_RESAMPLE_OK, "index": "torch.bucketize(values, torch.linspace(lo, hi, bins + 1)[1:-1])"})),
         ("smoothing added to the counts, not the shares", _RESAMPLE.format(**_RESAMPLE_OK).replace(
             "        density = density / density.sum()\n" + _SMOOTH_OK, _SMOOTH_OK)),
         ("mu shifted in place (changes the caller's tensor)", _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "mu -= mu.min(dim=0).values"})),

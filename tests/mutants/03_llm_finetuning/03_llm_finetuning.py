@@ -405,6 +405,241 @@ MUTANTS["ex10_perplexity"] += [
         "        per_batch.append(nll / count)\n        return math.exp(total_nll / total_tokens)")),
 ]
 
+# ---- blind round 1 (benchmarks/blind/round1, graded before any fix): wrong answers the hidden checks
+# missed, copied with their templates. Every list stays at most 9 long (the longest, one round per
+# depth): where an exercise was full, the new answer replaces one it subsumes (any check that catches
+# the new one catches the old one too).
+
+
+def _sub(source: str, old: str, new: str) -> str:
+    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
+    return source.replace(old, new)
+
+
+_B1_NEXT = '''
+def next_token_logits(model: nn.Module, input_ids: torch.Tensor) -> torch.Tensor:
+    """(B, T) token ids -> (B, V) logits for the token that comes next."""
+    return model(input_ids=input_ids).logits[:, -1, :]
+
+
+def token_probs(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
+    """(B, V) logits -> (B, V) probabilities at `temperature` (0 = greedy: one-hot at the argmax)."""
+    if temperature == 0:
+        return F.one_hot(logits.argmax(dim=-1), num_classes=logits.shape[-1]).to(logits.dtype)
+    return torch.softmax(logits / temperature, dim=-1)
+'''
+
+_B1_FILTERS = '''
+def top_k_probs(probs: torch.Tensor, k: int) -> torch.Tensor:
+    """Keep the k largest probabilities of each row, zero the rest, renormalise."""
+    values, indices = torch.topk(probs, k, dim=-1)
+    out = torch.zeros_like(probs).scatter(-1, indices, values)
+    return out / out.sum(dim=-1, keepdim=True)
+
+
+def top_p_probs(probs: torch.Tensor, p: float) -> torch.Tensor:
+    """Keep the smallest set of most likely tokens whose total reaches p, renormalise."""
+    sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
+    mass_before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs
+    kept_sorted = torch.where(mass_before < p, sorted_probs, torch.zeros_like(sorted_probs))
+    kept = torch.zeros_like(probs).scatter(-1, order, kept_sorted)
+    return kept / kept.sum(dim=-1, keepdim=True)
+'''
+
+_B1_GEN = '''
+@torch.no_grad()
+def generate(model: nn.Module, input_ids: torch.Tensor, max_new_tokens: int, pick, eos_id: int | None = None) -> torch.Tensor:
+    """Append up to max_new_tokens tokens chosen by pick(last logits); stop after eos_id."""
+    ids = input_ids
+    past = None
+    feed = input_ids
+    for _ in range(max_new_tokens):
+        out = model(input_ids=feed, past_key_values=past, use_cache=True)
+        past = out.past_key_values
+        token = pick(out.logits[:, -1, :]).reshape(1, 1).to(ids.device)
+        ids = torch.cat([ids, token], dim=1)
+        if eos_id is not None and int(token) == eos_id:
+            break
+        feed = token
+    return ids
+'''
+
+_B1_LORA = '''
+class LoRALinear(nn.Module):
+    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0, dropout: float = 0.0):
+        super().__init__()
+        self.base = base
+        for p in self.base.parameters():
+            p.requires_grad_(False)
+        self.r = r
+        self.alpha = alpha
+        self.scale = alpha / r
+        w = base.weight
+        self.lora_A = nn.Parameter(torch.empty(r, base.in_features, device=w.device, dtype=w.dtype))
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r, device=w.device, dtype=w.dtype))
+        self.dropout = nn.Dropout(dropout)
+        self.merged = False
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (..., d_in) -> (..., d_out)
+        out = self.base(x)
+        if self.merged:
+            return out
+        return out + (self.dropout(x) @ self.lora_A.t() @ self.lora_B.t()) * self.scale
+'''
+
+_B1_MERGE = '''
+@torch.no_grad()
+def merge(layer: nn.Module) -> nn.Module:
+    """W <- W + scale * B @ A, once; forward then skips the LoRA branch."""
+    if not layer.merged:
+        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)
+        layer.merged = True
+    return layer
+
+
+@torch.no_grad()
+def unmerge(layer: nn.Module) -> nn.Module:
+    """Undo merge: W <- W - scale * B @ A, once."""
+    if layer.merged:
+        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)
+        layer.merged = False
+    return layer
+'''
+
+_B1_INJECT = '''
+def add_lora(model: nn.Module, targets: tuple[str, ...], make_lora) -> nn.Module:
+    """Freeze the model, then wrap every nn.Linear named in `targets` with make_lora(linear)."""
+    for p in model.parameters():
+        p.requires_grad_(False)
+    for _, module in list(model.named_modules()):
+        for child_name, child in list(module.named_children()):
+            if child_name in targets and isinstance(child, nn.Linear):
+                setattr(module, child_name, make_lora(child))
+    return model
+
+
+def count_parameters(model: nn.Module) -> tuple[int, int]:
+    """(number of trainable parameters, number of all parameters)."""
+    params = list(model.parameters())
+    return sum(p.numel() for p in params if p.requires_grad), sum(p.numel() for p in params)
+'''
+
+_B1_EXAMPLES = '''
+def tokenize_pair(tokenizer, instruction: str, response: str) -> dict:
+    """{'input_ids': prompt + answer token ids, 'labels': -100 over the prompt, the ids elsewhere}."""
+    prompt_ids = tokenizer(chat_prompt(tokenizer, instruction), add_special_tokens=False).input_ids
+    answer_ids = tokenizer(response + tokenizer.eos_token, add_special_tokens=False).input_ids
+    return {"input_ids": list(prompt_ids) + list(answer_ids), "labels": [-100] * len(prompt_ids) + list(answer_ids)}
+
+
+def collate(examples: list[dict], pad_id: int) -> dict:
+    """Right-pad a list of examples into (B, T_max) tensors input_ids, labels, attention_mask."""
+    longest = max(len(e["input_ids"]) for e in examples)
+    n = len(examples)
+    input_ids = torch.full((n, longest), pad_id, dtype=torch.long)
+    labels = torch.full((n, longest), -100, dtype=torch.long)
+    attention_mask = torch.zeros((n, longest), dtype=torch.long)
+    for i, e in enumerate(examples):
+        length = len(e["input_ids"])
+        input_ids[i, :length] = torch.tensor(e["input_ids"], dtype=torch.long)
+        labels[i, :length] = torch.tensor(e["labels"], dtype=torch.long)
+        attention_mask[i, :length] = 1
+    return {"input_ids": input_ids, "labels": labels, "attention_mask": attention_mask}
+'''
+
+_B1_TRAIN = '''
+def train_lora(model: nn.Module, batches: list[dict], optimizer: torch.optim.Optimizer, loss_fn,
+               accum_steps: int, device, on_step=None) -> list[float]:
+    """Gradient-accumulation training; returns the mean micro-batch loss of every optimizer step."""
+    n_steps = len(batches) // accum_steps
+    model.train()
+    history = []
+    bar = progress(range(n_steps), desc="LoRA fine-tuning")
+    for step in bar:
+        optimizer.zero_grad()
+        micro_losses = []
+        for i, batch in enumerate(batches[step * accum_steps:(step + 1) * accum_steps]):
+            input_ids = batch["input_ids"].to(device)
+            attention_mask = batch["attention_mask"].to(device)
+            labels = batch["labels"].to(device)
+            with autocast(device):
+                outputs = model(input_ids=input_ids, attention_mask=attention_mask)
+            loss = loss_fn(outputs.logits.float(), labels)
+            (loss / accum_steps).backward()
+            micro_losses.append(loss.item())
+        optimizer.step()
+        step_loss = sum(micro_losses) / len(micro_losses)
+        history.append(step_loss)
+        bar.set_postfix(loss=f"{step_loss:.3f}")
+        if on_step is not None:
+            on_step(step, step_loss)
+    model.eval()
+    return history
+'''
+
+
+def _replace(exercise: str, old_label: str, new: tuple[str, str]) -> None:
+    labels = [label for label, _ in MUTANTS[exercise]]
+    MUTANTS[exercise][labels.index(old_label)] = new
+
+
+# ex1: a float32 one-hot for float64 logits subsumes the one-hot left as integers (both ignore the logits' dtype)
+_replace("ex1_next_token", "greedy one-hot left as integers",
+         ("greedy one-hot always float32, whatever the logits' dtype (blind round 1)",
+          _sub(_B1_NEXT, ".to(logits.dtype)", ".float()")))
+MUTANTS["ex1_next_token"].append(
+    ("divides the caller's logits in place by the temperature (blind round 1)",
+     _sub(_B1_NEXT, "    return torch.softmax(logits / temperature, dim=-1)\n",
+          "    logits /= temperature\n    return torch.softmax(logits, dim=-1)\n")))
+MUTANTS["ex2_top_k_top_p"].append(
+    ("top-k keeps every token tied with the k-th value (probs >= threshold) (blind round 1)",
+     _sub(_B1_FILTERS, "    values, indices = torch.topk(probs, k, dim=-1)\n"
+                       "    out = torch.zeros_like(probs).scatter(-1, indices, values)\n",
+          "    threshold = torch.topk(probs, k, dim=-1).values[..., -1:]\n"
+          "    out = torch.where(probs >= threshold, probs, torch.zeros_like(probs))\n")))
+# ex3: eos_id = 0 never stopping subsumes never stopping at eos at all
+_replace("ex3_generate", "never stops at eos",
+         ("eos test by truthiness: eos_id = 0 never stops (blind round 1)",
+          _sub(_B1_GEN, "if eos_id is not None and int(token) == eos_id:", "if eos_id and int(token) == eos_id:")))
+MUTANTS["ex3_generate"].append(("always appends at least one token (max_new_tokens = 0 gives one) (blind round 1)", '''
+@torch.no_grad()
+def generate(model: nn.Module, input_ids: torch.Tensor, max_new_tokens: int, pick, eos_id: int | None = None) -> torch.Tensor:
+    """Append up to max_new_tokens tokens chosen by pick(last logits); stop after eos_id."""
+    ids = input_ids
+    out = model(input_ids=ids, use_cache=True)
+    while True:
+        token = pick(out.logits[:, -1, :]).reshape(1, 1)
+        ids = torch.cat([ids, token], dim=1)
+        if (eos_id is not None and int(token) == eos_id) or ids.shape[1] - input_ids.shape[1] >= max_new_tokens:
+            break
+        out = model(input_ids=token, past_key_values=out.past_key_values, use_cache=True)
+    return ids
+'''))
+MUTANTS["ex4_lora_layer"].append(
+    ("forward ignores merged (adds the update on top of a merged weight) (blind round 1)",
+     _sub(_B1_LORA, "        if self.merged:\n            return out\n", "")))
+MUTANTS["ex5_merge"].append(
+    ("merge returns None (blind round 1)",
+     _sub(_B1_MERGE, "        layer.merged = True\n    return layer\n", "        layer.merged = True\n")))
+# ex6: a target matched as a substring subsumes wrapping every Linear whatever its name
+_replace("ex6_inject", "wraps every Linear, ignoring targets",
+         ("substring match: wraps every Linear whose name contains a target (blind round 1)",
+          _sub(_B1_INJECT, "if child_name in targets and", "if any(t in child_name for t in targets) and")))
+MUTANTS["ex6_inject"].append(
+    ("add_lora returns None (blind round 1)",
+     _sub(_B1_INJECT, "                setattr(module, child_name, make_lora(child))\n    return model\n",
+          "                setattr(module, child_name, make_lora(child))\n")))
+MUTANTS["ex7_examples"].append(
+    ("attention mask of dtype bool (blind round 1)",
+     _sub(_sub(_B1_EXAMPLES, "attention_mask = torch.zeros((n, longest), dtype=torch.long)",
+               "attention_mask = torch.zeros((n, longest), dtype=torch.bool)"),
+          "attention_mask[i, :length] = 1", "attention_mask[i, :length] = True")))
+# ex9 (already at 9): a 1-based step subsumes on_step after every micro-batch (both hand on_step wrong steps)
+_replace("ex9_train", "on_step after every micro-batch",
+         ("on_step gets a 1-based step (blind round 1)",
+          _sub(_B1_TRAIN, "on_step(step, step_loss)", "on_step(step + 1, step_loss)")))
+
 # Correct answers: the plain template first (the same code the mutants are made from), then
 # other styles a student may write. Every entry must get full marks.
 CORRECT = {
