@@ -1,0 +1,745 @@
+"""Proofs for blind round 2 of labs 01 and 02: every mutant behaves differently from CORRECT[0],
+and every CORRECT answer passes its exercise's visible check.
+
+    .venv/bin/python benchmarks/blind/round2/prove_01_02.py [lab/notebook ...] [--train-mutants]
+
+Same machinery as round 1 (benchmarks/blind/round1/prove_01_02.py), with probes written for this
+round's mistakes. Per exercise a *probe* runs the answer cell's functions on small inputs the
+notebook's instructions cover (each observation in isolation, torch seeded before each,
+exceptions recorded as results) and returns named observations. A mutant is proven when at least
+one observation differs from CORRECT[0]'s. The second CORRECT answer is compared too (information
+only: a style may draw random numbers differently). Visible checks are the check_*() calls of the
+student notebook's test cells (labs/), run with each CORRECT answer in place; for exercises whose
+visible check needs a training run, that run is redone here at fast-mode size. Whether each mutant
+passes the visible check is printed too (information only; for exercises whose visible check needs
+a training run, only with --train-mutants). Exits 1 when a mutant does not differ or a CORRECT
+answer fails its visible check.
+
+Nothing here reads solutions/ or hidden checks: tests.adapters.notebook_namespace builds the
+setup cells and the answers given here (it reads the source notebook only for that).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import io
+import json
+import math
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+os.environ.setdefault("DEEPLABS_MODE", "fast")
+os.environ.setdefault("DEEPLABS_DEVICE", "cpu")
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+sys.path.insert(0, str(REPO))
+
+import torch  # noqa: E402
+from torch import nn  # noqa: E402
+
+torch.set_num_threads(2)
+
+from tests.adapters import notebook_namespace, with_answer  # noqa: E402
+
+NOTEBOOKS = ["01_music_rnn/01_pytorch_primer", "01_music_rnn/02_music_generation",
+             "02_face_debiasing/01_face_detection", "02_face_debiasing/02_dbvae"]
+
+
+# ---- comparing observations -------------------------------------------------------------------
+class Raised:
+    def __init__(self, err: BaseException):
+        self.kind = type(err).__name__
+        self.msg = str(err).splitlines()[0][:80] if str(err) else ""
+
+    def __repr__(self):
+        return f"raised {self.kind}({self.msg})"
+
+
+def observe(thunk):
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            return thunk()
+    except Exception as err:  # noqa: BLE001 - a crash is an observation
+        return Raised(err)
+
+
+def same(a, b, atol=1e-5, rtol=1e-4) -> bool:
+    if isinstance(a, Raised) or isinstance(b, Raised):
+        return isinstance(a, Raised) and isinstance(b, Raised) and a.kind == b.kind
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, torch.Tensor):
+        if a.shape != b.shape or a.dtype != b.dtype or a.requires_grad != b.requires_grad:
+            return False
+        if a.dtype == torch.bool or not (a.is_floating_point() or a.is_complex()):
+            return torch.equal(a, b)
+        return bool(torch.allclose(a.detach().double(), b.detach().double(), atol=atol, rtol=rtol, equal_nan=True))
+    if isinstance(a, float):
+        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y, atol, rtol) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k], atol, rtol) for k in a)
+    return a == b
+
+
+def show(v, width=70) -> str:
+    if isinstance(v, torch.Tensor):
+        flat = v.detach().flatten()[:4].tolist()
+        text = f"tensor{tuple(v.shape)} {str(v.dtype).replace('torch.', '')}{' grad' if v.requires_grad else ''} {flat}"
+    else:
+        text = repr(v)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def run_probe(probe, ns) -> dict:
+    results = {}
+    for name, thunk in probe(ns):
+        torch.manual_seed(0)
+        results[name] = observe(thunk)
+    return results
+
+
+def first_difference(a, b, path=""):
+    """(where, a's part, b's part) of the first place two observations differ."""
+    if isinstance(a, (list, tuple)) and type(a) is type(b) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b)):
+            if not same(x, y):
+                return first_difference(x, y, f"{path}[{i}]")
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        for k in a:
+            if not same(a[k], b[k]):
+                return first_difference(a[k], b[k], f"{path}[{k!r}]")
+    if (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape and a.numel()
+            and a.dtype == b.dtype and a.requires_grad == b.requires_grad):
+        x, y = a.detach().double().flatten(), b.detach().double().flatten()
+        bad = ~torch.isclose(x, y, rtol=1e-4, atol=1e-5, equal_nan=True)
+        if bool(bad.any()):
+            i = int(bad.nonzero()[0])
+            return f"{path} at flat index {i}", x[i].item(), y[i].item()
+    return path, a, b
+
+
+def differences(ref: dict, other: dict) -> list[str]:
+    out = []
+    for k in ref:
+        if not same(ref[k], other.get(k)):
+            where, a, b = first_difference(ref[k], other.get(k))
+            out.append(f"{k}{where}: correct {show(a)} | this {show(b)}")
+    return out
+
+
+# ---- small helpers the probes use -------------------------------------------------------------
+def flat_params(model) -> torch.Tensor:
+    return torch.cat([p.detach().flatten() for p in model.parameters()])
+
+
+def seeded(seed, fn):
+    torch.manual_seed(seed)
+    return fn()
+
+
+class FixedNext(nn.Module):
+    """Music model: the same next-character logits whatever came before; state counts calls."""
+
+    def __init__(self, logits):
+        super().__init__()
+        self.logits = torch.as_tensor(logits, dtype=torch.float32)
+        self.dummy = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x, state=None):
+        return self.logits.expand(*x.shape, -1).clone(), state
+
+
+class TinyLM(nn.Module):
+    """Embedding -> Linear with the (logits, state) interface."""
+
+    def __init__(self, vocab_size=5):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, 4)
+        self.head = nn.Linear(4, vocab_size)
+
+    def forward(self, x, state=None):
+        return self.head(self.embedding(x)), state
+
+
+class FirstPixel(nn.Module):
+    """Face model whose logit is the image's first pixel; notes batch sizes and autograd."""
+
+    def __init__(self):
+        super().__init__()
+        self.unused = nn.Parameter(torch.zeros(1))
+        self.batches, self.grad = [], []
+
+    def forward(self, x):
+        self.batches.append(len(x))
+        self.grad.append(torch.is_grad_enabled())
+        return x.reshape(len(x), -1)[:, 0] + 0 * self.unused
+
+
+def images_with_logits(values):
+    x = torch.zeros(len(values), 3, 2, 2)
+    x[:, 0, 0, 0] = torch.tensor(values)
+    return x
+
+
+class CounterLM(nn.Module):
+    """Music model whose state counts the characters read so far: after an odd count it says
+    vocab[1], after an even one vocab[2] (never index 0), so feeding a character twice shows."""
+
+    def __init__(self, vocab_size=3):
+        super().__init__()
+        self.vocab_size = vocab_size
+        self.dummy = nn.Parameter(torch.zeros(1))
+
+    def forward(self, x, state=None):
+        seen = 0 if state is None else int(state)
+        logits = torch.full((*x.shape, self.vocab_size), -30.0)
+        for t in range(x.shape[1]):
+            logits[:, t, 1 + (seen + t + 1) % 2] = 30.0
+        return logits, torch.tensor(seen + x.shape[1])
+
+
+class DropLM(nn.Module):
+    """Embedding -> Dropout -> Linear: its output depends on training mode."""
+
+    def __init__(self, vocab_size=5):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, 4)
+        self.drop = nn.Dropout(0.5)
+        self.head = nn.Linear(4, vocab_size)
+
+    def forward(self, x, state=None):
+        return self.head(self.drop(self.embedding(x))), state
+
+
+def grad_of(fn, *tensors):
+    """Gradients of fn(*leaves).sum() with respect to fresh leaves copied from `tensors`."""
+    leaves = [t.detach().clone().requires_grad_(True) for t in tensors]
+    out = fn(*leaves)
+    out.sum().backward()
+    return [leaf.grad for leaf in leaves]
+
+
+# ---- probes: lab 01 part 1 --------------------------------------------------------------------
+def probe_ex1_tensors(ns):
+    flatten, standardize = ns["flatten"], ns["standardize"]
+    x = torch.tensor([[1.0, 10.0, -4.0], [3.0, 30.0, 0.0], [5.0, 50.0, 2.0], [2.0, 70.0, 1.0]])
+    yield "flatten (2, 3, 4)", lambda: flatten(torch.arange(24.0).reshape(2, 3, 4))
+    yield "flatten batch of one (1, 2, 2, 2)", lambda: flatten(torch.arange(8.0).reshape(1, 2, 2, 2))
+    yield "flatten a transposed view", lambda: flatten(torch.arange(24.0).reshape(2, 3, 4).transpose(1, 2))
+    yield "flatten a strided slice", lambda: flatten(torch.arange(48.0).reshape(2, 6, 4)[:, ::2])
+    yield "standardize", lambda: standardize(x.clone())
+    yield "standardize, columns far from 0", lambda: standardize(
+        torch.tensor([[10000.0, -5000.0], [10001.0, -5002.0], [10002.0, -5001.0], [10003.0, -5003.0]]))
+    yield "standardize default eps, tiny spread", lambda: standardize(torch.tensor([[0.0], [1e-4], [0.0], [1e-4]]))
+    yield "standardize eps=0.5", lambda: standardize(x.clone(), eps=0.5)
+
+
+def probe_ex2_softmax(ns):
+    softmax = ns["softmax"]
+    yield "random (4, 6)", lambda: softmax(torch.randn(4, 6))
+    yield "[0, ln 2]", lambda: softmax(torch.tensor([[0.0, math.log(2.0)]]))
+    yield "[1000, 1000], [-1000, -999]", lambda: softmax(torch.tensor([[1000.0, 1000.0], [-1000.0, -999.0]]))
+    yield "3-D (2, 3, 4)", lambda: softmax(torch.randn(2, 3, 4))
+    yield "3-D (2, 4, 4)", lambda: softmax(torch.randn(2, 4, 4))
+
+
+def probe_ex3_autograd(ns):
+    g = ns["mse_gradient"]
+    gen = torch.Generator().manual_seed(0)
+    w, x, y = torch.randn(3, generator=gen), torch.randn(5, 3, generator=gen), torch.randn(5, generator=gen)
+    yield "gradient (D=3, N=5)", lambda: g(w, x, y)
+    yield "hand case D=1", lambda: g(torch.tensor([2.0]), torch.tensor([[1.0], [2.0]]), torch.zeros(2))
+    yield "float64 inputs", lambda: g(w.double(), x.double(), y.double())
+
+    def caller_w():
+        w2 = w.clone()
+        g(w2, x, y)
+        return (w2.requires_grad, w2.grad is None, w2)
+    yield "caller's w untouched", caller_w
+
+
+def probe_ex4_dense(ns):
+    Dense = ns["DenseLayer"]
+
+    def stats():
+        layer = Dense(256, 64)
+        W = layer.W.detach() * math.sqrt(256)
+        return (round(W.std().item(), 1), round(W.mean().item(), 1), bool(W.min().item() < 0),
+                sorted((n, tuple(p.shape)) for n, p in layer.named_parameters()))
+    yield "init statistics (W * sqrt(in))", stats
+
+    def with_weights():
+        layer = Dense(3, 2)
+        with torch.no_grad():
+            layer.W.copy_(torch.tensor([[0.5, -1.0], [1.0, 0.25], [-0.5, 2.0]]))
+            layer.b.copy_(torch.tensor([0.1, -0.2]))
+        out = layer(torch.tensor([[1.0, 2.0, 3.0], [-1.0, 0.5, 0.0]]))
+        out.sum().backward()
+        return out, layer.W.grad, layer.b.grad
+    yield "forward and gradients with set weights", with_weights
+
+
+def probe_ex5_mlp(ns):
+    build, MLP = ns["build_mlp"], ns["MLP"]
+    x = torch.randn(5, 8, generator=torch.Generator().manual_seed(1))
+    yield "build_mlp output (seed 0)", lambda: seeded(0, lambda: build(8, 16, 4))(x)
+    yield "MLP output (seed 0)", lambda: seeded(0, lambda: MLP(8, 16, 4))(x)
+    yield "MLP output, inputs x 20", lambda: seeded(0, lambda: MLP(8, 16, 4))(20 * x)
+    yield "parameter counts", lambda: (sum(p.numel() for p in build(8, 16, 4).parameters()),
+                                       sum(p.numel() for p in MLP(8, 16, 4).parameters()))
+
+    def same_start():
+        a = seeded(3, lambda: build(8, 16, 4))
+        b = seeded(3, lambda: MLP(8, 16, 4))
+        return torch.allclose(a(x), b(x))
+    yield "same seed, same start", same_start
+
+
+def _digits_like(n=37, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.utils.data.TensorDataset(torch.randn(n, 4, generator=g), torch.randint(0, 3, (n,), generator=g))
+
+
+def probe_ex6_train_primer(ns):
+    train = ns["train"]
+
+    def run(shuffle):
+        torch.manual_seed(0)
+        model = nn.Linear(4, 3).eval()
+        loader = torch.utils.data.DataLoader(_digits_like(), batch_size=8, shuffle=shuffle,
+                                             generator=torch.Generator().manual_seed(0) if shuffle else None)
+        calls = []
+        history = train(model, loader, 3, 0.1, on_epoch=lambda *a: calls.append(a))
+        return {"history": history, "calls": calls, "params": flat_params(model), "training": model.training}
+    yield "3 epochs, shuffled", lambda: run(True)
+    yield "3 epochs, in order", lambda: run(False)
+
+
+# ---- probes: lab 01 part 2 --------------------------------------------------------------------
+def probe_ex1_vocab(ns):
+    b, v, d = ns["build_vocab"], ns["vectorize"], ns["devectorize"]
+    vocab = ["\n", "A", "B", "|"]
+    yield "build_vocab mixed text", lambda: b("aBcAb\n |")
+    yield "vectorize", lambda: v("AB|\n", vocab)
+    yield "vectorize with newlines at both ends", lambda: v("\nAB\n", vocab)
+    yield "vectorize, unsorted vocabulary", lambda: v("ba|", ["|", "b", "a"])
+    yield "devectorize tensor", lambda: d(torch.tensor([0, 1, 2, 0]), vocab)
+    yield "devectorize list", lambda: d([2, 3, 1], vocab)
+    yield "round trip", lambda: d(v("X:1\nK:G\nab\n", b("X:1\nK:G\nab\n")), b("X:1\nK:G\nab\n"))
+
+
+def probe_ex2_batch(ns):
+    gb = ns["get_batch"]
+    ids = torch.arange(50)
+    yield "batch (6, 4) seed 0", lambda: gb(ids, 6, 4, torch.Generator().manual_seed(0))
+    yield "starts drawn from 12 ids, seq_len 10", lambda: sorted(
+        set(gb(torch.arange(12), 10, 200, torch.Generator().manual_seed(0))[0][:, 0].tolist()))
+    yield "starts drawn from 30 ids, seq_len 4", lambda: sorted(
+        set(gb(torch.arange(30), 4, 300, torch.Generator().manual_seed(0))[0][:, 0].tolist()))
+    yield "no generator: two calls under torch's global seed", lambda: (gb(ids, 6, 4), gb(ids, 6, 4))
+
+
+def probe_ex3_model(ns):
+    MusicLSTM, MusicConfig = ns["MusicLSTM"], ns["MusicConfig"]
+    cfg = MusicConfig(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
+    x = torch.randint(0, 7, (3, 4), generator=torch.Generator().manual_seed(1))
+
+    def evaluate():
+        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
+        logits, (h, c) = model(x)
+        return logits, h, c
+    yield "eval forward (logits, h, c)", evaluate
+
+    def halves():
+        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
+        first, state = model(x[:, :2])
+        second, _ = model(x[:, 2:], state)
+        return torch.cat([first, second], 1)
+    yield "two halves, state passed on", halves
+
+    def three_chunks():
+        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
+        state, pieces = None, []
+        for chunk in x.split(1, dim=1):
+            logits, state = model(chunk, state)
+            pieces.append(logits)
+        return torch.cat(pieces, 1)
+    yield "one step at a time, state passed on", three_chunks
+
+    def gradient_through_state():
+        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
+        _, state = model(x[:, :2])
+        second, _ = model(x[:, 2:], state)
+        second.sum().backward()
+        return model.embedding.weight.grad
+    yield "gradient through the carried state", gradient_through_state
+
+
+def probe_ex4_loss(ns):
+    loss = ns["sequence_loss"]
+    logits = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(0))
+    targets = torch.tensor([[0, 1, 2], [3, 4, 0]])
+
+    def with_grad():
+        leaf = logits.clone().requires_grad_(True)
+        out = loss(leaf, targets)
+        out.backward()
+        return out.detach(), leaf.grad
+    yield "loss and its gradient", with_grad
+    wrong = torch.zeros(1, 2, 3)
+    wrong[..., 1] = 120.0
+    yield "confident mistakes", lambda: loss(wrong, torch.tensor([[0, 2]]))
+    yield "non-contiguous logits and targets", lambda: loss(
+        torch.randn(3, 2, 5, generator=torch.Generator().manual_seed(1)).transpose(0, 1),
+        torch.tensor([[1, 2], [3, 4], [0, 1]]).T)
+
+
+def probe_ex5_train_step(ns):
+    step = ns["train_step"]
+
+    def ce(logits, targets):
+        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+
+    def run(make, max_norm):
+        model = seeded(0, make).eval()
+        g = torch.Generator().manual_seed(2)
+        x, y = torch.randint(0, 5, (4, 6), generator=g), torch.randint(0, 5, (4, 6), generator=g)
+        opt = torch.optim.SGD(model.parameters(), lr=0.5)
+        torch.manual_seed(1)
+        returned = [step(model, opt, x, y, ce, max_norm) for _ in range(3)]
+        return {"returned": returned, "params": flat_params(model), "training": model.training}
+    yield "3 steps, max_norm 0.05", lambda: run(TinyLM, 0.05)
+    yield "3 steps, max_norm 100", lambda: run(TinyLM, 100.0)
+    yield "dropout model arriving in eval mode", lambda: run(DropLM, 100.0)
+
+
+def probe_ex6_sample(ns):
+    sample = ns["sample"]
+    vocab = ["\n", "a", "b"]
+    yield "uniform, seed 0", lambda: sample(FixedNext([0.0, 0.0, 0.0]), vocab, start="a", max_len=40,
+                                            generator=torch.Generator().manual_seed(0))
+    yield "logits [0, 2, 0], seed 0", lambda: sample(FixedNext([0.0, 2.0, 0.0]), vocab, start="a", max_len=40,
+                                                     generator=torch.Generator().manual_seed(0))
+    yield "stateful model, prompt 'ab'", lambda: sample(CounterLM(), vocab, start="ab", max_len=6)
+    yield "default temperature, logits [-30, 0, ln 3]", lambda: sample(
+        FixedNext([-30.0, 0.0, math.log(3.0)]), vocab, start="a", max_len=300,
+        generator=torch.Generator().manual_seed(0)).count("b")
+    yield "temperature 0.1, logits [0, 9, 8.5]", lambda: sample(FixedNext([0.0, 9.0, 8.5]), vocab, start="a",
+                                                                max_len=30, temperature=0.1,
+                                                                generator=torch.Generator().manual_seed(0))
+    yield "prompt ends with \\n, model says \\n", lambda: sample(FixedNext([30.0, 0.0, 0.0]), vocab,
+                                                                  start="a\n", max_len=10)
+
+
+def probe_ex7_evaluate(ns):
+    bpc, rate = ns["bits_per_char"], ns["valid_tune_rate"]
+    MusicLSTM, MusicConfig = ns["MusicLSTM"], ns["MusicConfig"]
+    ids = torch.randint(0, 6, (53,), generator=torch.Generator().manual_seed(0))
+
+    def lstm_bpc(seq_len):
+        model = seeded(0, lambda: MusicLSTM(MusicConfig(vocab_size=6, embedding_dim=4, hidden_size=8, num_layers=1)))
+        return bpc(model, ids, seq_len=seq_len)
+    yield "LSTM, seq_len 8", lambda: lstm_bpc(8)
+    yield "LSTM, seq_len 52", lambda: lstm_bpc(52)
+    yield "very confident and wrong (logit gap 120)", lambda: bpc(FixedNext([120.0, 0.0, 0.0]),
+                                                                 torch.tensor([1, 2, 1, 2, 1, 0]), seq_len=4)
+    yield "valid_tune_rate 2 of 3", lambda: rate(["ok", "bad", "ok"], problem=lambda t: None if t == "ok" else "broken")
+    yield "valid_tune_rate 3 of 3", lambda: rate(["ok"] * 3, problem=lambda t: None)
+    yield "valid_tune_rate empty", lambda: rate([], problem=lambda t: None)
+
+
+# ---- probes: lab 02 part 1 --------------------------------------------------------------------
+def probe_ex1_cnn(ns):
+    FaceCNN = ns["FaceCNN"]
+    x = torch.rand(3, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+    yield "parameters (12, 32)", lambda: sum(p.numel() for p in FaceCNN(12, 32).parameters())
+    yield "eval logits, seed 0", lambda: seeded(0, lambda: FaceCNN(4, 32)).eval()(x)
+    yield "train logits, seed 0", lambda: seeded(0, lambda: FaceCNN(4, 32)).train()(x)
+    yield "64×64 eval logits", lambda: seeded(0, lambda: FaceCNN(4, 64)).eval()(
+        torch.rand(2, 3, 64, 64, generator=torch.Generator().manual_seed(2)))
+
+
+def probe_ex2_train_faces(ns):
+    train = ns["train_classifier"]
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.randn(37, 3, 2, 2, generator=g), torch.randint(0, 2, (37,), generator=g).float()
+
+    def run(seed):
+        model = seeded(0, lambda: nn.Sequential(nn.Flatten(), nn.Linear(12, 1), nn.Flatten(0))).eval()
+        calls = []
+        history = train(model, x, y, epochs=3, batch_size=8, lr=0.05, seed=seed, on_epoch=lambda *a: calls.append(a))
+        return {"history": history, "calls": calls, "params": flat_params(model), "training": model.training}
+    yield "seed 1", lambda: run(1)
+    yield "seed 0", lambda: run(0)
+
+
+def probe_ex3_evaluate_faces(ns):
+    ev = ns["evaluate_by_group"]
+    x = images_with_logits([1.0, -1.0, 0.0, 2.0, -3.0, 0.0, 0.5, -0.5, 1.0, 1.0])
+    y = torch.tensor([1.0, 1, 1, 1, 1, 0, 0, 1, 0, 1])
+    groups = torch.tensor([0, 0, 1, 1, 2, -1, -1, 2, -1, 0])
+    glasses = torch.tensor([0, 0, 1, 1, 1, 0, 1, 0, 1, 0])
+
+    def run(g, n_groups, batch_size):
+        model = FirstPixel().train()
+        out = ev(model, x, y, g, n_groups=n_groups, batch_size=batch_size)
+        return {"out": out, "batches": model.batches, "grad": model.grad, "training": model.training}
+    yield "10 images, skin tones, batch_size 3", lambda: run(groups, 3, 3)
+    yield "10 images, glasses, batch_size 4", lambda: run(glasses, 2, 4)
+
+
+# ---- probes: lab 02 part 2 --------------------------------------------------------------------
+def probe_ex1_vae_loss(ns):
+    vl = ns["vae_loss"]
+    g = torch.Generator().manual_seed(0)
+    x, xr = torch.rand(3, 2, 4, 4, generator=g), torch.rand(3, 2, 4, 4, generator=g)
+    mu, lv = torch.randn(3, 5, generator=g), torch.randn(3, 5, generator=g)
+    yield "random batch, kl_weight 0.7", lambda: vl(x, xr, mu, lv, 0.7)
+    yield "perfect reconstruction, kl_weight 1", lambda: vl(x, x, mu, lv, 1.0)
+    yield "prior latents, kl_weight 0.5", lambda: vl(x, xr, torch.zeros(3, 5), torch.zeros(3, 5), 0.5)
+
+
+def probe_ex2_reparameterise(ns):
+    s = ns["sample_latent"]
+    g = torch.Generator().manual_seed(0)
+    mu, lv = torch.randn(4, 3, generator=g), torch.randn(4, 3, generator=g)
+    yield "sample, seed 3", lambda: seeded(3, lambda: s(mu, lv))
+    yield "sample of N(0, e^2), seed 3", lambda: seeded(3, lambda: s(torch.zeros(3, 2), torch.full((3, 2), 2.0)))
+    yield "gradients, seed 3", lambda: seeded(3, lambda: grad_of(lambda m, v: s(m, v) ** 2, mu, lv))
+
+
+def probe_ex3_dbvae(ns):
+    DBVAE = ns["DBVAE"]
+    x = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(1))
+
+    def forward_eval():
+        model = seeded(0, lambda: DBVAE(latent_dim=3, n_filters=4)).eval()
+        torch.manual_seed(1)
+        return model(x)
+    yield "eval forward, seeded", forward_eval
+
+    def recon_gradient():
+        model = seeded(0, lambda: DBVAE(latent_dim=3, n_filters=4)).train()
+        out = model(x)
+        out[3].sum().backward()
+        return model.encoder[-1].weight.grad, model.decoder[0].weight.grad
+    yield "gradients of the reconstruction", recon_gradient
+
+
+def probe_ex4_debias_loss(ns):
+    dl = ns["debiasing_loss"]
+    g = torch.Generator().manual_seed(0)
+    logit = torch.tensor([1.5, -0.7, -12.0, 0.4])
+    y = torch.tensor([1.0, 0.0, 1.0, 1.0])
+    x, xr = torch.rand(4, 3, 2, 2, generator=g), torch.rand(4, 3, 2, 2, generator=g)
+    mu, lv = torch.randn(4, 2, generator=g), torch.randn(4, 2, generator=g)
+    yield "batch of 4, kl_weight 0.3", lambda: dl(logit, y, x, xr, mu, lv, 0.3)
+    yield "batch of 4, kl_weight 1", lambda: dl(logit, y, x, xr, mu, lv, 1.0)
+
+
+def probe_ex5_resampling(ns):
+    rp = ns["resampling_probabilities"]
+    mu = torch.randn(200, 3, generator=torch.Generator().manual_seed(0))
+    yield "randn (200, 3), 10 bins", lambda: rp(mu, bins=10, smoothing=1e-3)
+    yield "values on bin edges", lambda: rp(torch.tensor([[0.0], [0.5], [1.0], [0.1], [0.2]]), bins=2, smoothing=0.0)
+    yield "two dimensions, smoothing 0.1", lambda: rp(torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0],
+                                                                    [0.0, 0.2]]), bins=2, smoothing=0.1)
+    yield "mu unchanged", lambda: (rp(mu.clone(), 10, 1e-3), mu)[1]
+
+
+def probe_ex6_train_dbvae(ns):
+    train = ns["train"]
+    n = 30
+    xs, ys = torch.randn(n, 3, generator=torch.Generator().manual_seed(0)), torch.arange(float(n))
+
+    def run(use_weights):
+        model = seeded(0, lambda: nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)))
+        seen, modes = [], []
+
+        def loss_fn(m, xb, yb):
+            seen.append(yb.clone())
+            modes.append(m.training)
+            return ((m(xb)[:, 0] - yb / n) ** 2).mean()
+
+        def weights_fn(m):
+            m.eval()
+            return (torch.arange(n) % 2 == 0).float()
+        losses = train(model, loss_fn, xs, ys, epochs=3, batch_size=8, lr=0.05,
+                       weights_fn=weights_fn if use_weights else None, seed=1)
+        return {"losses": losses, "drawn": torch.cat(seen), "modes": modes, "params": flat_params(model)}
+    yield "with weights_fn", lambda: run(True)
+    yield "uniform", lambda: run(False)
+
+
+PROBES = {
+    "01_music_rnn/01_pytorch_primer": {
+        "ex1_tensors": probe_ex1_tensors, "ex2_softmax": probe_ex2_softmax, "ex3_autograd": probe_ex3_autograd,
+        "ex4_dense": probe_ex4_dense, "ex5_mlp": probe_ex5_mlp, "ex6_train": probe_ex6_train_primer},
+    "01_music_rnn/02_music_generation": {
+        "ex1_vocab": probe_ex1_vocab, "ex2_batch": probe_ex2_batch, "ex3_model": probe_ex3_model,
+        "ex4_loss": probe_ex4_loss, "ex5_train_step": probe_ex5_train_step, "ex6_sample": probe_ex6_sample,
+        "ex7_evaluate": probe_ex7_evaluate},
+    "02_face_debiasing/01_face_detection": {
+        "ex1_cnn": probe_ex1_cnn, "ex2_train": probe_ex2_train_faces, "ex3_evaluate": probe_ex3_evaluate_faces},
+    "02_face_debiasing/02_dbvae": {
+        "ex1_vae_loss": probe_ex1_vae_loss, "ex2_reparameterise": probe_ex2_reparameterise,
+        "ex3_dbvae": probe_ex3_dbvae, "ex4_debias_loss": probe_ex4_debias_loss,
+        "ex5_resampling": probe_ex5_resampling, "ex6_train": probe_ex6_train_dbvae},
+}
+
+
+# ---- visible checks ---------------------------------------------------------------------------
+def student_cells(name: str) -> tuple[list[str], dict[str, str]]:
+    """(code answer grade ids in order, {answer grade id: visible test cell source}) from labs/."""
+    nb = json.loads((REPO / "labs" / f"{name}.ipynb").read_text())
+    answers, tests = [], {}
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        if cell["cell_type"] != "code":
+            continue  # written answers (markdown) are graded by hand: not exercises for mutants
+        if meta.get("solution"):
+            answers.append(meta["grade_id"])
+        elif meta.get("grade") and meta.get("grade_id", "").startswith("test_"):
+            tests[meta["grade_id"].removeprefix("test_")] = src
+    return answers, tests
+
+
+def training_context(name: str, gid: str, ns: dict) -> dict:
+    """What a visible check that reads a training run needs, redone at fast-mode size."""
+    if (name, gid) == ("01_music_rnn/01_pytorch_primer", "ex6_train"):
+        from torch.utils.data import DataLoader
+
+        from deeplabs.data.digits import load_digits_split
+        train_set, test_set = load_digits_split(limit=600)
+        torch.manual_seed(0)
+        epochs = 8
+        model = ns["MLP"](64, 64, 10)
+        losses = ns["train"](model, DataLoader(train_set, batch_size=32, shuffle=True), epochs=epochs, lr=0.2)
+        model.eval()
+        x, y = test_set.tensors
+        with torch.no_grad():
+            acc = (model(x).argmax(-1) == y).float().mean().item()
+        return {"losses": losses, "test_accuracy": acc, "epochs": epochs}
+    if (name, gid) == ("02_face_debiasing/01_face_detection", "ex2_train"):
+        cfg = ns["cfg"]
+        data_cfg = ns["FaceConfig"](size=cfg.image_size, tone_imbalance=cfg.tone_imbalance)
+        x_train, y_train = ns["make_faces"](cfg.n_train, seed=0, config=data_cfg).tensors()
+        x_test, y_test = ns["make_faces"](cfg.n_test, seed=1, config=data_cfg, balanced=True).tensors()
+        torch.manual_seed(0)
+        model = ns["FaceCNN"](cfg.n_filters, cfg.image_size)
+        losses = ns["train_classifier"](model, x_train, y_train, cfg.epochs, cfg.batch_size, cfg.lr, seed=0)
+        model.eval()
+        with torch.no_grad():
+            logits = torch.cat([model(x_test[i:i + 512]) for i in range(0, len(x_test), 512)])
+        return {"losses": losses, "test_accuracy": ((logits > 0).float() == y_test).float().mean().item()}
+    return {}
+
+
+NEEDS_TRAINING = {("01_music_rnn/01_pytorch_primer", "ex6_train"), ("02_face_debiasing/01_face_detection", "ex2_train")}
+
+
+def visible_check(name: str, gid: str, ns: dict, test_src: str) -> tuple[bool, str]:
+    env = dict(ns)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            env.update(training_context(name, gid, env))
+            torch.manual_seed(0)
+            exec(compile(test_src, f"<visible {gid}>", "exec"), env)
+        return True, ""
+    except Exception as err:  # noqa: BLE001
+        failed = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("✗")]
+        return False, "; ".join(failed) or f"{type(err).__name__}: {err}"
+
+
+# ---- driver -----------------------------------------------------------------------------------
+def load(name: str):
+    path = HERE / f"{name}.py"
+    spec = importlib.util.spec_from_file_location("blind_" + name.replace("/", "_"), path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def prove(name: str) -> list[str]:
+    module = load(name)
+    answer_ids, tests = student_cells(name)
+    problems = []
+    for gid in answer_ids:
+        if gid not in module.CORRECT or gid not in module.MUTANTS:
+            problems.append(f"{name} {gid}: no CORRECT or MUTANTS entry")
+        elif len(module.MUTANTS[gid]) < 4 or len(module.CORRECT[gid]) < 2:
+            problems.append(f"{name} {gid}: {len(module.MUTANTS[gid])} mutants, {len(module.CORRECT[gid])} correct")
+    with contextlib.redirect_stdout(io.StringIO()):
+        ns = notebook_namespace(name, {gid: module.CORRECT[gid][0][1] for gid in answer_ids})
+    print(f"\n=== {name}")
+    for gid in answer_ids:
+        probe = PROBES[name][gid]
+        t0 = time.time()
+        ref_ns = with_answer(ns, name, gid, module.CORRECT[gid][0][1])
+        ref = run_probe(probe, ref_ns)
+        print(f"-- {gid}")
+        for i, (label, src) in enumerate(module.CORRECT[gid]):
+            this_ns = with_answer(ns, name, gid, src)
+            ok, why = visible_check(name, gid, this_ns, tests[gid])
+            agree = ""
+            if i:
+                other = differences(ref, run_probe(probe, this_ns))
+                agree = ("; (info) differs from CORRECT[0]: " + " / ".join(other[:2]) if other
+                         else "; agrees with CORRECT[0] on every probe")
+            print(f"   correct {label!r}: visible check {'passes' if ok else 'FAILS: ' + why}{agree}")
+            if not ok:
+                problems.append(f"{name} {gid} CORRECT {label!r} fails its visible check: {why}")
+        for label, src in module.MUTANTS[gid]:
+            try:
+                mut_ns = with_answer(ns, name, gid, src)
+            except Exception as err:  # noqa: BLE001 - a cell that does not even run differs
+                print(f"   mutant {label!r}: the cell raises {type(err).__name__} when run")
+                continue
+            diff = differences(ref, run_probe(probe, mut_ns))
+            if (name, gid) in NEEDS_TRAINING and not TRAIN_MUTANTS:
+                vis = "visible check not run: it needs a training run (--train-mutants)"
+            else:
+                passes = visible_check(name, gid, mut_ns, tests[gid])[0]
+                vis = "passes the visible check" if passes else "caught by the visible check"
+            if diff:
+                print(f"   mutant {label!r}: DIFFERS ({vis})")
+                for line in diff[:2]:
+                    print(f"      {line}")
+            else:
+                print(f"   mutant {label!r}: NO DIFFERENCE ({vis})")
+                problems.append(f"{name} {gid} mutant {label!r} does not differ from CORRECT[0] on any probe")
+        print(f"   ({time.time() - t0:.1f} s)")
+    return problems
+
+
+TRAIN_MUTANTS = False
+
+
+def main(argv: list[str]) -> int:
+    global TRAIN_MUTANTS
+    TRAIN_MUTANTS = "--train-mutants" in argv
+    names = [a for a in argv if not a.startswith("--")] or NOTEBOOKS
+    problems = []
+    for name in names:
+        try:
+            problems += prove(name)
+        except Exception:  # noqa: BLE001
+            traceback.print_exc()
+            problems.append(f"{name}: the proof crashed")
+    print("\n" + ("all mutants differ and every CORRECT answer passes its visible check" if not problems
+                  else "PROBLEMS:\n  " + "\n  ".join(problems)))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
