@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from traitlets.config import Config
@@ -43,11 +45,22 @@ def api(course: Course, **kwargs):
     return NbGraderAPI(config=nbgrader_config(course, **kwargs))
 
 
+@contextmanager
 def gradebook(course: Course):
-    """nbgrader's Gradebook on the course's database, as a context manager (`with ... as gb`)."""
+    """nbgrader's Gradebook on the course's database (`with gradebook(course) as gb`), with the
+    harmless SQLAlchemy autoflush warnings nbgrader's writes trip kept quiet."""
     from nbgrader.api import Gradebook
 
-    return Gradebook(f"sqlite:///{course.gradebook}")
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
+        warnings.simplefilter("ignore")
+        yield gb
+
+
+def missing_entry() -> type[Exception]:
+    """nbgrader's "no such row" exception (imported late: nbgrader is slow to import)."""
+    from nbgrader.api import MissingEntry
+
+    return MissingEntry
 
 
 def ensure_submission(gb, lab: str, student: str):

@@ -19,12 +19,12 @@ from __future__ import annotations
 import html
 import json
 import shutil
-import warnings
 import zipfile
 from pathlib import Path
 
 import nbformat
 
+from .. import nbgrader_bridge
 from ..config import Course
 from ..term.apply import LabResult, lab_results
 from .notebook import exercise_name
@@ -54,11 +54,8 @@ def grader_notes(course: Course, student: str, lab: str, notebook: str) -> list[
 
 def comments(course: Course, student: str, lab: str) -> dict[tuple[str, str], str]:
     """(notebook, cell) -> a grader's comment from formgrader."""
-    from nbgrader.api import Gradebook
-
     found = {}
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
-        warnings.simplefilter("ignore")
+    with nbgrader_bridge.gradebook(course) as gb:
         for nb in gb.find_submission(lab, student).notebooks:
             for comment in nb.comments:
                 if comment.manual_comment:

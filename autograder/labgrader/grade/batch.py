@@ -201,6 +201,56 @@ def _outcome(job: Job, future: Future, source, checks) -> tuple[NotebookScore, o
     return score, run
 
 
+@dataclass
+class LabNotebooks:
+    """What grading a lab needs of its own notebooks, read once per batch."""
+    sources: dict[str, nbformat.NotebookNode]     # solution notebooks, by name (without .ipynb)
+    released: dict[str, nbformat.NotebookNode]    # the student copies feedback is built on
+    checks: dict[str, object]                     # the reference run's expected records
+    source_hash: str                              # part of every job's key: a changed lab regrades
+
+
+def load_lab(course: Course, lab: str, notebooks: list[str] | None, seed: int, kind: str,
+             limits: sandbox.Limits, run_display_cells: bool) -> LabNotebooks:
+    """The lab's (or some of its) notebooks, its gradebook entry, and its reference checks."""
+    paths = {p.stem: p for p in sorted((course.solutions / lab).glob("*.ipynb"))
+             if not notebooks or p.stem in notebooks}
+    unknown = set(notebooks or []) - set(paths)
+    if unknown:
+        raise SystemExit(f"labgrader: {lab} has no notebook(s) {', '.join(sorted(unknown))}")
+    sync_gradebook(course, lab)
+    return LabNotebooks(
+        sources={name: read_source(p) for name, p in paths.items()},
+        released={name: nbformat.read(course.labs / lab / p.name, as_version=4) for name, p in paths.items()},
+        checks={name: reference_checks(course, lab, p, seed, kind, limits, run_display_cells)
+                for name, p in paths.items()},
+        source_hash="".join(notebook_hash(p) for p in paths.values()) + ("+all" if run_display_cells else ""))
+
+
+def pending_jobs(submissions: Path, notebooks: LabNotebooks, state: _State, seed: int, force: bool,
+                 report: Report) -> list[tuple[Job, str]]:
+    """Every (student, notebook) job whose content, lab or environment changed since it was graded
+    (all of them with `force`); the others go to `report.skipped`."""
+    jobs = []
+    for job in plan_jobs(find_submissions(submissions), notebooks.sources):
+        key = _job_key(job, notebooks.source_hash, seed)
+        if not force and state.unchanged(job, key):
+            report.skipped.append(f"{job.student}/{job.notebook}")
+        else:
+            jobs.append((job, key))
+    return jobs
+
+
+def keep(course: Course, lab: str, job: Job, score: NotebookScore, run, notebooks: LabNotebooks) -> None:
+    """A graded job's traces: the file as submitted, the gradebook row and the student's feedback."""
+    if job.content is not None:
+        kept = course.workspace / "submitted" / job.student / lab / f"{job.notebook}.ipynb"
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(job.content)
+    feedback = feedback_notebook(job.submission, notebooks.released[job.notebook], f"{lab}/{job.notebook}", score)
+    write(course, lab, score, feedback, run.notebook if run is not None else None)
+
+
 def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, force: bool = False,
               sandbox_kind: str = "auto", limits: sandbox.Limits | None = None, quiet: bool = False,
               scheduler: str | None = None, notebooks: list[str] | None = None,
@@ -218,27 +268,10 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
     course.workspace.chmod(0o700)  # the seed, references and grades are for the grader only
     seed = grading_seed(course)
     sweep_stale_jobs()
-    source_paths = {p.stem: p for p in sorted((course.solutions / lab).glob("*.ipynb"))
-                    if not notebooks or p.stem in notebooks}
-    unknown = set(notebooks or []) - set(source_paths)
-    if unknown:
-        raise SystemExit(f"labgrader: {lab} has no notebook(s) {', '.join(sorted(unknown))}")
-    sources = {name: read_source(p) for name, p in source_paths.items()}
-    released = {name: nbformat.read(course.labs / lab / p.name, as_version=4) for name, p in source_paths.items()}
-    source_hash = "".join(notebook_hash(p) for p in source_paths.values()) + ("+all" if run_display_cells else "")
-    sync_gradebook(course, lab)
-    checks = {name: reference_checks(course, lab, p, seed, kind, limits, run_display_cells)
-              for name, p in source_paths.items()}
-
+    lab_notebooks = load_lab(course, lab, notebooks, seed, kind, limits, run_display_cells)
     state = _State(course.workspace / f"state.{lab}.json")
     report = Report(lab, "")
-    jobs = []
-    for job in plan_jobs(find_submissions(submissions), sources):
-        key = _job_key(job, source_hash, seed)
-        if not force and state.unchanged(job, key):
-            report.skipped.append(f"{job.student}/{job.notebook}")
-        else:
-            jobs.append((job, key))
+    jobs = pending_jobs(submissions, lab_notebooks, state, seed, force, report)
 
     threads = max(1, (os.cpu_count() or 1) // max(1, workers))
     cache = shared_cache(course)
@@ -251,26 +284,21 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
                 future.set_result(None)
             else:
                 # the parsed submission travels as plain data: a Dask worker needs no access to DIR
-                future = pool.submit(run_job, job.submission, sources[job.notebook], f"{lab}/{job.notebook}",
-                                     seed, limits, kind, threads, cache, run_display_cells)
+                future = pool.submit(run_job, job.submission, lab_notebooks.sources[job.notebook],
+                                     f"{lab}/{job.notebook}", seed, limits, kind, threads, cache, run_display_cells)
             futures[future] = (job, key)
         bar = progress(as_completed(futures), total=len(futures), desc=f"grading {lab}", disable=quiet)
         try:
             for future in bar:
                 job, key = futures[future]
-                source = sources[job.notebook]
-                score, run = _outcome(job, future, source, checks[job.notebook])
+                score, run = _outcome(job, future, lab_notebooks.sources[job.notebook],
+                                      lab_notebooks.checks[job.notebook])
                 report.scores.append(score)
                 if run is not None:
                     layers.update(dict.fromkeys(run.limits_applied))
                 if not score.graded:
                     continue
-                if job.content is not None:
-                    kept = course.workspace / "submitted" / job.student / lab / f"{job.notebook}.ipynb"
-                    kept.parent.mkdir(parents=True, exist_ok=True)
-                    kept.write_bytes(job.content)
-                feedback = feedback_notebook(job.submission, released[job.notebook], f"{lab}/{job.notebook}", score)
-                write(course, lab, score, feedback, run.notebook if run is not None else None)
+                keep(course, lab, job, score, run, lab_notebooks)
                 state.mark(job, key)
                 bar.set_postfix(student=job.student)
         except BaseException:

@@ -13,7 +13,6 @@ executed run for instructors, which may quote hidden tests and must never be ret
 from __future__ import annotations
 
 import os
-import warnings
 from pathlib import Path
 
 import nbformat
@@ -47,9 +46,7 @@ def write(course: Course, lab: str, score: NotebookScore, feedback: NotebookNode
         staging = course.workspace / ".staging"
         tag = f"{score.student}.{lab}.{score.notebook}"
         staged = [_staged(feedback, staging, f"autograded.{tag}"), _staged(run, staging, f"run.{tag}")]
-        with warnings.catch_warnings(), nbgrader_bridge.gradebook(course) as gb:
-            # nbgrader's add_submission trips a harmless SQLAlchemy autoflush warning
-            warnings.simplefilter("ignore")
+        with nbgrader_bridge.gradebook(course) as gb:
             try:
                 nbgrader_bridge.ensure_submission(gb, lab, score.student)
                 submitted = gb.find_submission_notebook(score.notebook, lab, score.student)

@@ -6,9 +6,9 @@ rewrites holds the penalty, so a regrade never loses it.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
+from .. import nbgrader_bridge
 from .policy import Lateness, Term, parse_time
 from .times import read_times
 
@@ -87,12 +87,9 @@ def _is_manual(grade) -> bool:
 
 def lab_results(course, lab: str | None = None) -> list[LabResult]:
     """Every (student, lab) in the gradebook with raw and penalised scores, sorted."""
-    from nbgrader.api import Gradebook
-
     term = Term.of(course)
     out = []
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
-        warnings.simplefilter("ignore")
+    with nbgrader_bridge.gradebook(course) as gb:
         for assignment in sorted(gb.assignments, key=lambda a: a.name):
             if lab is not None and assignment.name != lab:
                 continue

@@ -20,12 +20,12 @@ import hashlib
 import json
 import os
 import struct
-import warnings
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from .. import nbgrader_bridge
 from .policy import Term, parse_time
 
 EXTENDED_TIMESTAMP = 0x5455
@@ -142,17 +142,14 @@ def write_to_gradebook(course, lab: str, times: dict[str, dict[str, str]]) -> No
     """nbgrader's own columns: the lab's due date, each submission's time and extension. The
     penalty itself is computed by export from these and the current scores (a manual grade given
     later in formgrader changes it), so no stale penalty is stored."""
-    from nbgrader.api import Gradebook, MissingEntry
-
     term = Term.of(course)
     due = term.due_date(lab)
     if not course.gradebook.exists():
         return
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course.gradebook}") as gb:
-        warnings.simplefilter("ignore")
+    with nbgrader_bridge.gradebook(course) as gb:
         try:
             assignment = gb.find_assignment(lab)
-        except MissingEntry:
+        except nbgrader_bridge.missing_entry():
             return
         assignment.duedate = _naive_utc(due)
         for submission in assignment.submissions:
