@@ -49,6 +49,13 @@ def check_fgsm(fgsm) -> None:
                     hint="use grad.sign(): FGSM spends the whole budget on every pixel"):
             x_adv = fgsm(model, _point(0.3, 0.5, 0.7), torch.tensor([2]), 0.05)
             assert_close((x_adv - _point(0.3, 0.5, 0.7)).abs(), torch.full((1, 3), 0.05), "|x_adv - x|")
+        with c.case("a pixel the loss does not depend on stays put: [.5, .5, .5, .5] -> [.4, .6, .6, .5]",
+                    hint="sign(0) = 0: a pixel whose gradient is exactly 0 does not move"):
+            ignores_last = nn.Linear(4, 3)  # logits = the first three pixels; the fourth is ignored
+            with torch.no_grad():
+                ignores_last.weight.copy_(torch.cat([torch.eye(3), torch.zeros(3, 1)], dim=1))
+                ignores_last.bias.zero_()
+            assert_close(fgsm(ignores_last, _point(0.5, 0.5, 0.5, 0.5), y, 0.1), _point(0.4, 0.6, 0.6, 0.5), "x_adv")
         with c.case("pixels stay in [0, 1]: x = [.05, .98, .5] -> [0, 1, .6]",
                     hint="clamp the result to [0, 1]: it must still be an image"):
             assert_close(fgsm(model, _point(0.05, 0.98, 0.5), y, 0.1), _point(0.0, 1.0, 0.6), "x_adv")
@@ -135,6 +142,15 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
             start = pgd(lin, near_edges, torch.zeros(64, dtype=torch.long), eps=0.1, alpha=0.02, steps=0,
                         random_start=True)
             assert start.min().item() >= 0 and start.max().item() <= 1, "the random start leaves [0, 1]: clamp it"
+        labels_0 = torch.zeros(64, dtype=torch.long)
+        with c.case("two calls with random_start=True start from two different points",
+                    hint="draw the noise from the global generator as the caller left it: no seeding inside pgd"):
+            first, second = (pgd(lin, x_r, labels_0, eps=0.1, alpha=0.02, steps=0, random_start=True) for _ in range(2))
+            assert not torch.equal(first, second), "both calls started from the same point"
+        with c.case("a random start, then 15 steps of 0.02: every row ends on the ε-ball's edge [.4, .6, .6]",
+                    hint="the noise is added once, before the first step; the steps after it add none"):
+            got = pgd(lin, x_r, labels_0, eps=0.1, alpha=0.02, steps=15, random_start=True)
+            assert_close(got, _point(0.4, 0.6, 0.6).expand(64, 3), "x_adv")
         x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(1))
         with c.case("returns a new tensor without gradient history; x is left alone",
                     hint="work on a detached clone of x; no in-place updates of x; return x_adv.detach()"):

@@ -239,6 +239,10 @@ def check_ddim(ddim_timesteps, ddim_step, ddim_sample) -> None:
             x_t = noised(7)
             assert_close(ddim_step(eps, 7, 3, x_t, alpha_bars), noised(3), "x_3", atol=1e-4)
             assert torch.equal(x_t, noised(7)), "ddim_step changed x_t in place"
+        with c.case("float64 in, float64 out: ddim_step keeps the dtype of x_t",
+                    hint="no .float() on the result: compute in the dtype of the inputs"):
+            out = ddim_step(eps.double(), 7, 3, noised(7).double(), alpha_bars.double())
+            assert out.dtype == torch.float64, f"got {out.dtype}"
         calls = []
 
         def eps_fn(x, t):
@@ -271,9 +275,11 @@ class _LabelNet(nn.Module):
         super().__init__()
         self.num_classes = 3
         self.calls = 0
+        self.seen = []  # the batch size of every call
 
     def forward(self, x, t, y):
         self.calls += 1
+        self.seen.append(x.shape[0])
         # what TinyUNet needs too: one step per example, labels 0..num_classes
         assert isinstance(t, torch.Tensor) and tuple(t.shape) == (len(x),), (
             f"the model got t = {t!r:.60}: pass a tensor of {len(x)} steps, one per example of the 2B batch")
@@ -294,10 +300,13 @@ def check_guidance(guided_eps) -> None:
                     hint="guidance moves away from the unconditional prediction, "
                          "towards (and past) the conditional one"):
             assert_close(guided_eps(_LabelNet(), x, 5, y, 3.0)[:, 0, 0, 0], [8.0, 5.0], "w = 3")
-        with c.case("one model call on a batch of 2B", hint="torch.cat the inputs, call once, then .chunk(2)"):
-            net = _LabelNet()
-            guided_eps(net, x, 5, y, 2.0)
-            assert net.calls == 1, f"the model was called {net.calls} times"
+        with c.case("one model call on a batch of 2B, for every scale (w = 0 and w = 1 too)",
+                    hint="torch.cat the inputs, call once, then .chunk(2): the same call whatever the scale"):
+            for w in (2.0, 0.0, 1.0):
+                net = _LabelNet()
+                guided_eps(net, x, 5, y, w)
+                assert net.calls == 1, f"w = {w}: the model was called {net.calls} times"
+                assert net.seen == [2 * len(x)], f"w = {w}: the model saw batches of {net.seen}"
 
 
 def check_samples(class_accuracy: float, target: float = 0.8) -> None:

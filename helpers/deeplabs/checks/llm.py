@@ -84,6 +84,11 @@ def check_next_token(next_token_logits, token_probs) -> None:
         with c.case("temperature divides the logits BEFORE the softmax: T=0.5 on [0, ln 2] gives [1/5, 4/5]",
                     hint="softmax(logits / T): the result must still sum to 1"):
             assert_close(token_probs(torch.tensor([[0.0, math.log(2)]]), 0.5), torch.tensor([[0.2, 0.8]]), "probs")
+        with c.case("a very low temperature still gives probabilities: [0, 1] at T = 0.01 -> [0, 1]",
+                    hint="z / T = [0, 100] here: exp(100) does not fit in float32; the result must stay finite"):
+            cold = token_probs(torch.tensor([[0.0, 1.0]]), 0.01)
+            assert torch.isfinite(cold).all(), f"got {cold.tolist()}"
+            assert_close(cold, torch.tensor([[0.0, 1.0]]), "probs")
         with c.case("a batch of one stays a batch: (1, T) -> (1, V)",
                     hint="index the last position only; do not squeeze the batch dimension away"):
             assert_shape(next_token_logits(model, ids[:1]), (1, 32))
@@ -158,6 +163,11 @@ def check_generate(generate) -> None:
                     hint="after appending a token, break if it equals eos_id"):
             out = generate(model, prompt, 10, lambda logits: torch.tensor([5]), eos_id=5)
             assert_shape(out, (1, 4))
+        with c.case("an eos_id already in the prompt does not stop it: [[1, 5, 3]], eos_id=5, 3 picks -> (1, 6)",
+                    hint="only a token the loop appends stops it (a chat prompt holds <|im_end|> tokens already): "
+                         "test the new token, not the whole sequence"):
+            out = generate(model, torch.tensor([[1, 5, 3]]), 3, lambda logits: torch.tensor([9]), eos_id=5)
+            assert_shape(out, (1, 6))
         with c.case("eos_id=0 stops it too: token 0 is a token id like any other",
                     hint="eos_id = 0 is falsy: test `eos_id is not None`, not the truth of eos_id"):
             out = generate(model, prompt, 10, lambda logits: torch.tensor([0]), eos_id=0)
@@ -295,6 +305,13 @@ def check_add_lora(add_lora, count_parameters, LoRALinear) -> None:
             add_lora(pair, ("proj",), lambda linear: LoRALinear(linear, r=1, alpha=1.0))
             assert isinstance(pair.proj, LoRALinear), "proj was not wrapped"
             assert isinstance(pair.out_proj, nn.Linear), "out_proj was wrapped too"
+        with c.case("biases are frozen too: in a model of nn.Linear layers with biases only lora_A and lora_B train",
+                    hint="freeze every parameter of the model, whatever its name (weights and biases alike)"):
+            biased = nn.Module()
+            biased.proj, biased.head = nn.Linear(3, 3), nn.Linear(3, 2)
+            add_lora(biased, ("proj",), lambda linear: LoRALinear(linear, r=1, alpha=1.0))
+            names = sorted(n for n, p in biased.named_parameters() if p.requires_grad)
+            assert names == ["proj.lora_A", "proj.lora_B"], f"trainable: {names}"
         with c.case("add_lora returns the model it was given",
                     hint="end add_lora by returning the model (a bare return gives None)"):
             single = nn.Module()
@@ -425,6 +442,14 @@ def check_perplexity(perplexity) -> None:
                     "labels": torch.tensor([[-100, -100, 0]])}]
             ppl = perplexity(halves, two, "cpu")
             assert abs(float(ppl) - 4.0) < 1e-4, f"got {float(ppl):.4f}"
+        with c.case("a confident mistake costs its full -log p: p = [1, e^-60] scoring tokens 0 and 1 gives e^30",
+                    hint="the NLL of a token the model gave probability e^-60 is 60: nothing may cap or round it away "
+                         "(a log of a probability that underflowed, or plus a small epsilon, does)"):
+            confident = ConstantLM(torch.tensor([0.0, -60.0]))
+            mistake = {"input_ids": torch.tensor([[0, 0, 0]]), "attention_mask": torch.ones(1, 3, dtype=torch.long),
+                       "labels": torch.tensor([[-100, 0, 1]])}
+            ppl = perplexity(confident, [mistake], "cpu")
+            assert abs(math.log(float(ppl)) - 30.0) < 1e-3, f"got {float(ppl):.4g}, expected e^30 = {math.exp(30):.4g}"
         with c.case("a model sure of the right token has perplexity close to 1",
                     hint="shift by one: logits at t score the label at t + 1"):
             row = torch.full((vocab,), -20.0)

@@ -22,6 +22,9 @@ def check_vocab(build_vocab, vectorize, devectorize) -> None:
                     hint="sorted(set(text)) gives the same order on every run and every machine"):
             vocab = build_vocab("cb a")
             assert list(vocab) == [" ", "a", "b", "c"], f"got {vocab!r}"
+        with c.case("build_vocab returns a list", hint="a list of characters, as the signature says"):
+            vocab = build_vocab("abca")
+            assert isinstance(vocab, list), f"got {type(vocab).__name__}"
         vocab = ["\n", "A", "B", "|"]
         with c.case("vectorize('AB|\\n', vocab) == tensor([1, 2, 3, 0]), dtype int64",
                     hint="index i stands for vocab[i]; nn.Embedding needs torch.long indices"):
@@ -29,6 +32,10 @@ def check_vocab(build_vocab, vectorize, devectorize) -> None:
             assert isinstance(ids, torch.Tensor), f"got {type(ids).__name__}"
             assert ids.dtype == torch.long, f"dtype is {ids.dtype}"
             assert ids.tolist() == [1, 2, 3, 0], f"got {ids.tolist()}"
+        with c.case("whitespace at both ends counts: vectorize('\\nAB\\n', vocab) == tensor([0, 1, 2, 0])",
+                    hint="one index per character of the text: nothing is stripped"):
+            ids = vectorize("\nAB\n", vocab)
+            assert ids.tolist() == [0, 1, 2, 0], f"got {ids.tolist()}"
         with c.case("devectorize(tensor([2, 1, 0]), vocab) == 'BA\\n'", hint="join the characters with ''"):
             text = devectorize(torch.tensor([2, 1, 0]), vocab)
             assert text == "BA\n", f"got {text!r}"
@@ -71,6 +78,17 @@ def check_get_batch(get_batch) -> None:
             a, _ = get_batch(ids, 10, 8, gen)
             b, _ = get_batch(ids, 10, 8, gen)
             assert not torch.equal(a, b), "the second call returned the first call's batch"
+        with c.case("without a generator, two calls give two different batches (torch's global generator)",
+                    hint="generator=None means torch's global generator: pass it on as it is"):
+            torch.manual_seed(0)
+            a, _ = get_batch(ids, 10, 8)
+            b, _ = get_batch(ids, 10, 8)
+            assert not torch.equal(a, b), "the second call returned the first call's batch"
+        with c.case("the rows come in the order their starts were drawn, not sorted by position",
+                    hint="row b takes the b-th start drawn: do not sort the starts"):
+            x, _ = get_batch(torch.arange(1000), 10, 32, torch.Generator().manual_seed(0))
+            first_ids = [int(row[0]) for row in x]
+            assert first_ids != sorted(first_ids), "32 random rows in increasing order of position"
         with c.case("every window can be drawn, the last one included (12 ids, seq_len 10: starts 0 and 1)",
                     hint="a start s needs s + seq_len + 1 <= len(ids): randint's upper bound is exclusive"):
             x, y = get_batch(torch.arange(12), 10, 200, torch.Generator().manual_seed(0))
@@ -224,6 +242,13 @@ def check_train_step(train_step) -> None:
             assert model.training, "the model is still in eval mode"
             assert len(calls) == 1, f"the model was called {len(calls)} times"
             assert used, "loss_fn was never called"
+        with c.case("the forward pass itself runs in training mode",
+                    hint="switch to training mode before calling the model: dropout must be on in the step"):
+            model = _TinyModel().eval()
+            modes = []
+            model.register_forward_pre_hook(lambda module, args: modes.append(module.training))
+            train_step(model, torch.optim.SGD(model.parameters(), lr=0.1), x, y, _ce, 10.0)
+            assert modes and all(modes), "the model was called in eval mode"
 
 
 class _ScriptModel(nn.Module):
@@ -292,6 +317,13 @@ def check_sampling(sample) -> None:
             out = sample(_FixedModel([0.0, 10.0]), ["a", "b"], start="a", max_len=20, temperature=0.01,
                          generator=torch.Generator().manual_seed(0))
             assert out == "a" + "b" * 20, f"got {out!r}"
+        with c.case("without a temperature, the default 1.0: 'b' comes 82% of the time for logits [0, 1.5]",
+                    hint="keep the default of the signature you were given: temperature=1.0"):
+            out = sample(_FixedModel([0.0, 1.5]), ["a", "b"], start="a", max_len=6000,
+                         generator=torch.Generator().manual_seed(0))
+            share = out[1:].count("b") / max(1, len(out) - 1)
+            expected = 1 / (1 + math.exp(-1.5))
+            assert abs(share - expected) < 0.025, f"'b' came {share:.1%} of the time"
         logits = [0.0, math.log(3.0)]  # probabilities 1/4 and 3/4
         for temperature, expected in ((1.0, 0.75), (0.5, 0.9), (2.0, 3 ** 0.5 / (1 + 3 ** 0.5))):
             with c.case(f"temperature {temperature}: 'b' comes {expected:.0%} of the time for logits [0, ln 3]",
@@ -315,6 +347,12 @@ def check_evaluation(bits_per_char, valid_tune_rate) -> None:
             ids = torch.tensor([vocab.index(ch) for ch in script])
             bpc = bits_per_char(_ScriptModel(vocab, script), ids, seq_len=5)
             assert float(bpc) < 0.01, f"got {float(bpc):.3f} bits"
+        with c.case("a confident mistake costs its full price: logits [0, 200] and every next character 'a' "
+                    "give 200 / ln 2 = 288.5 bits",
+                    hint="log-probabilities in one stable step (log_softmax, cross_entropy): a probability "
+                         "that underflows to 0 has log -inf"):
+            bpc = bits_per_char(_FixedModel([0.0, 200.0]), torch.zeros(20, dtype=torch.long), seq_len=8)
+            assert_close(torch.tensor(float(bpc)), torch.tensor(200 / math.log(2)), "bits per character")
         with c.case("valid_tune_rate: 2 of 3 tunes valid gives 2/3; an empty list gives 0",
                     hint="share of tunes for which problem(tune) is None"):
             rate = valid_tune_rate(["ok", "bad", "ok"], problem=lambda t: None if t == "ok" else "broken")

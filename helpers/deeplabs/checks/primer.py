@@ -47,6 +47,10 @@ def check_flatten_standardize(flatten, standardize) -> None:
         with c.case("standardize uses the eps it is given, added to the std: column [-1, 1], eps=1 -> [-0.5, 0.5]",
                     hint="divide by (std + eps) with the eps argument, not by sqrt(var + eps) or a fixed number"):
             assert_close(standardize(torch.tensor([[-1.0], [1.0]]), eps=1.0), torch.tensor([[-0.5], [0.5]]), "output")
+        with c.case("called without eps, standardize uses the default 1e-6: column [-1e-6, 1e-6] -> [-0.5, 0.5]",
+                    hint="keep the default of the signature you were given: eps = 1e-6"):
+            assert_close(standardize(torch.tensor([[-1e-6], [1e-6]])), torch.tensor([[-0.5], [0.5]]), "output",
+                         atol=1e-3)
         with c.case("standardize keeps the input's dtype (float32 in, float32 out)",
                     hint="compute in float32, or cast the result back with .to(x.dtype)"):
             dtype = standardize(x).dtype
@@ -103,6 +107,11 @@ def check_mse_gradient(mse_gradient) -> None:
                     hint="work on w.detach().clone().requires_grad_(True), not on w itself"):
             mse_gradient(w, x, y)
             assert not w.requires_grad and w.grad is None, "w was modified"
+        with c.case("float64 inputs give a float64 gradient: the same case in float64 gives tensor([10.], float64)",
+                    hint="keep the dtype of w: no .float() (nor any other cast) on the copy"):
+            grad = mse_gradient(w.double(), x.double(), y.double())
+            assert grad.dtype == torch.float64, f"dtype {grad.dtype}"
+            assert_close(grad, torch.tensor([10.0]), "dL/dw")
         with c.case("calling twice gives the same answer (no gradient accumulation)",
                     hint="a fresh leaf tensor per call starts with .grad = None"):
             assert_close(mse_gradient(w, x, y), mse_gradient(w, x, y), "second call")
@@ -124,6 +133,16 @@ def check_dense_layer(DenseLayer) -> None:
                 for p in layer.parameters():
                     p.zero_()
             assert_close(layer(torch.randn(2, 3)), torch.full((2, 5), 0.5), "output")
+        with c.case("backward() reaches W and b",
+                    hint="compute forward from the parameters themselves: .data or .detach() cuts the gradient"):
+            layer = DenseLayer(3, 5)
+            layer(torch.randn(2, 3)).sum().backward()
+            assert layer.W.grad is not None, "W has no gradient"
+            assert layer.b.grad is not None, "b has no gradient"
+        with c.case("W starts centred on 0: about half of the weights of a (400, 50) layer are negative",
+                    hint="draw W from a distribution with mean 0 (torch.randn), then divide by sqrt(in_features)"):
+            share = float((DenseLayer(400, 50).W < 0).float().mean())
+            assert 0.4 < share < 0.6, f"{share:.0%} of the weights are negative"
 
 
 def check_mlp(build_mlp, MLP) -> None:
@@ -144,6 +163,16 @@ def check_mlp(build_mlp, MLP) -> None:
             out = MLP(64, 32, 10)(torch.randn(8, 64))
             assert_shape(out, (8, 10))
             assert (out < 0).any(), "no negative logits: is there a ReLU after the last layer?"
+        with c.case("with every weight 1 and every bias 0, a 1 -> 1 -> 1 network maps 10 to 10 and -3 to 0",
+                    hint="a plain ReLU between the layers: max(0, h), with no upper bound"):
+            for model in (build_mlp(1, 1, 1), MLP(1, 1, 1)):
+                with torch.no_grad():
+                    for layer in model.modules():
+                        if isinstance(layer, nn.Linear):
+                            layer.weight.fill_(1.0)
+                            layer.bias.zero_()
+                    out = model(torch.tensor([[10.0], [-3.0]]))
+                assert_close(out, torch.tensor([[10.0], [0.0]]), f"{type(model).__name__} output")
 
 
 def check_training(losses, accuracy, epochs: int, train=None) -> None:

@@ -146,6 +146,9 @@ MUTANTS = {
         ("x * w instead of x @ w", _GRAD.format(body=_GRAD_OK.replace("x @ w", "x * w"))),
         ("returns float64", _GRAD.format(body=_GRAD_OK.replace("w.detach().clone()", "w.detach().double()")
                                          .replace("(x @ w - y)", "(x.double() @ w - y.double())"))),
+        # blind round 2 (benchmarks/blind/round2), missed by the hidden checks before they were extended
+        ("w cast to float32: float64 inputs break (blind round 2)",
+         _GRAD.format(body=_GRAD_OK.replace("w.detach().clone()", "w.detach().float()"))),
     ],
     "ex4_dense": [
         ("no activation", _DENSE.format(**{**_D, "forward": "x @ self.W + self.b"})),
@@ -159,6 +162,11 @@ MUTANTS = {
         ("W not scaled (randn)", _DENSE.format(**{**_D, "W": "nn.Parameter(torch.randn(in_features, out_features))"})),
         ("sigmoid applied before adding the bias", _DENSE.format(**{**_D, "forward": "torch.sigmoid(x @ self.W) + self.b"})),
         ("F.linear with W (in, out): x @ W.T", _DENSE.format(**{**_D, "forward": "torch.sigmoid(nn.functional.linear(x, self.W, self.b))"})),
+        # blind round 2
+        ("W from torch.rand: uniform, all-positive weights (blind round 2)",
+         _DENSE.format(**{**_D, "W": _W_OK.replace("torch.randn(", "torch.rand(")})),
+        ("forward uses self.W.data: no gradient reaches W (blind round 2)",
+         _DENSE.format(**{**_D, "forward": "torch.sigmoid(x @ self.W.data + self.b)"})),
     ],
     "ex5_mlp": [
         ("no ReLU between the layers", _MLP.format(act="", tail="", forward="self.fc2(self.fc1(x))")),
@@ -172,6 +180,9 @@ MUTANTS = {
         ("MLP squeezes its output (a batch of one loses its batch dimension)",
          _MLP.format(**{**_M, "forward": "self.fc2(torch.relu(self.fc1(x))).squeeze()"})),
         ("softmax at the end of the Sequential", _MLP.format(**{**_M, "tail": ", nn.Softmax(dim=-1)"})),
+        # blind round 2
+        ("MLP clamps the hidden layer to [0, 6] (ReLU6, blind round 2)",
+         _MLP.format(**{**_M, "forward": "self.fc2(self.fc1(x).clamp(0, 6))"})),
     ],
     "ex6_train": [
         ("no zero_grad: gradients accumulate", _train(body=_STEP_OK.replace("            optimizer.zero_grad()\n", ""))),

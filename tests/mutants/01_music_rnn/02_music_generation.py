@@ -139,6 +139,8 @@ MUTANTS = {
         ("whitespace left out of the vocabulary", _vocab(build="def build_vocab(text):\n    return sorted(set(''.join(text.split())))\n")),
         ("vectorize re-sorts the vocabulary it is given (blind round 1)",
          _vocab(vec=_VECTORIZE_OK.replace("enumerate(vocab)", "enumerate(sorted(vocab))"))),
+        ("build_vocab returns a string of characters, not a list (blind round 2)",
+         _vocab(build=_BUILD_OK.replace("sorted(set(text))", "''.join(sorted(set(text)))"))),
     ],
     "ex2_batch": [
         ("target not shifted", _BATCH.format(starts=_STARTS_OK, target="ids[s:s + seq_len]", ret="x, y")),
@@ -162,6 +164,8 @@ MUTANTS = {
         ("reseeds the caller's generator: every call returns the same batch (blind round 1)",
          _BATCH.format(starts=_STARTS_OK, target=_TARGET_OK, ret="x, y").replace(
              "    starts =", "    if generator is not None:\n        generator.manual_seed(0)  # reproducible batches\n    starts =")),
+        ("starts sorted: rows come in text order (blind round 2)",
+         _BATCH.format(starts=_STARTS_OK + ".sort().values", target=_TARGET_OK, ret="x, y")),
     ],
     "ex3_model": [
         ("LSTM without batch_first", _model(lstm_args="num_layers=cfg.num_layers")),

@@ -640,6 +640,16 @@ _replace("ex9_train", "on_step after every micro-batch",
          ("on_step gets a 1-based step (blind round 1)",
           _sub(_B1_TRAIN, "on_step(step, step_loss)", "on_step(step + 1, step_loss)")))
 
+# ---- blind round 2 (benchmarks/blind/round2): the misses added where an exercise's list is under 9
+MUTANTS["ex10_perplexity"].append(
+    ("log(softmax + 1e-9) instead of log_softmax: confident mistakes capped (blind round 2)",
+     _sub(_PPL.format(**_PPL_OK),
+          "        nll = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1), ignore_index=-100, "
+          "reduction=\"sum\").item()\n",
+          "        log_p = torch.log(torch.softmax(logits, dim=-1) + 1e-9)\n"
+          "        nll = F.nll_loss(log_p.reshape(-1, log_p.shape[-1]), labels.reshape(-1), ignore_index=-100, "
+          "reduction=\"sum\").item()\n")))
+
 # Correct answers: the plain template first (the same code the mutants are made from), then
 # other styles a student may write. Every entry must get full marks.
 CORRECT = {

@@ -294,6 +294,20 @@ MUTANTS["ex8_guidance"] += [
     ("'no label' is -1", _sub(_CFG_SRC, "torch.full_like(y, model.num_classes)", "torch.full_like(y, -1)")),
     ("x concatenated along the channels", _sub(_CFG_SRC, "torch.cat([x, x])", "torch.cat([x, x], dim=1)")),
 ]
+# blind round 2: wrong answers that kept their points until their own checks were added
+MUTANTS["ex7_ddim"] += [
+    ("ddim_step returns .float() whatever the dtype of x_t (blind round 2)",
+     _sub(_DDIM_SRC, "    return alpha_bar_prev.sqrt() * x0 + (1 - alpha_bar_prev).sqrt() * eps\n",
+          "    return (alpha_bar_prev.sqrt() * x0 + (1 - alpha_bar_prev).sqrt() * eps).float()\n")),
+]
+MUTANTS["ex8_guidance"] += [
+    ("shortcuts w = 0 and w = 1 with a single batch-of-B call (blind round 2)",
+     _sub(_CFG_SRC, "    B = x.shape[0]\n",
+          "    B = x.shape[0]\n"
+          "    if scale in (0, 1):\n"
+          "        labels = y if scale == 1 else torch.full_like(y, model.num_classes)\n"
+          "        return model(x, torch.full((B,), t, dtype=torch.long, device=x.device), labels)\n")),
+]
 
 CORRECT = {
     "ex1_schedule": [

@@ -216,6 +216,20 @@ MUTANTS["ex5_adv_train"] += [
     ("zero_grad before the attack (what the attack leaves in .grad joins the step)", _sub(_sub(_TRAIN_OK,
         "            optimizer.zero_grad()\n", ""), "            model.eval()\n", "            optimizer.zero_grad()\n            model.eval()\n")),
 ]
+# blind round 2: wrong answers that kept their points until their own checks were added
+MUTANTS["ex1_fgsm"] += [
+    ("sign by (grad >= 0) * 2 - 1: pixels with zero gradient still move by eps (blind round 2)",
+     _sub(_FGSM_OK, "eps * grad.sign()", "eps * ((grad >= 0).float() * 2 - 1)")),
+]
+MUTANTS["ex3_pgd"] += [
+    ("reseeds the global generator for the random start (blind round 2)",
+     _sub(_PGD_OK, "    if random_start:\n        x_adv =", "    if random_start:\n        torch.manual_seed(0)\n        x_adv =")),
+    ("adds fresh uniform noise before every step, not only at the start (blind round 2)",
+     _sub(_PGD_OK, "        x_adv.requires_grad_(True)\n",
+          "        if random_start:\n"
+          "            x_adv = (x_adv + torch.empty_like(x).uniform_(-eps, eps)).clamp(0, 1)\n"
+          "        x_adv.requires_grad_(True)\n")),
+]
 
 CORRECT = {
     "ex1_fgsm": [
