@@ -1,7 +1,13 @@
-"""The labs in a real browser: JupyterLab on loopback, headless Debian Chromium driven by Playwright.
+"""The student path, end to end: a fresh Colab-like environment, JupyterLab on loopback, headless
+Debian Chromium driven by Playwright.
 
-One JupyterLab server holds every lab notebook (labs/*/*.ipynb, answers filled in: the student who
-gets everything right). Each is opened in its own page and run with "Run All" in fast mode; then
+The kernel is a new virtual environment holding only what Colab preinstalls (torch, ipykernel)
+and nothing of ours: each notebook's own install cell, pointed at the published student tree
+(`labgrader publish`, what students get) instead of GitHub, installs deeplabs and the lab's extras,
+with the model and dataset hubs switched off (no instructor package, no repository path, no
+download from a hub). One JupyterLab server holds every lab notebook (labs/*/*.ipynb, answers
+filled in: the student who gets everything right). Each is opened in its own page and run with
+"Run All" in fast mode; then
 no cell raised, every code cell ran, the self-check table reports every visible point, every PNG
 plot of the saved notebook is an image on the page, no widget failed to display, and the
 notebook's interactive widgets respond (lab 04's guidance slider flips the image); its kernel is
@@ -24,12 +30,16 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
 import nbformat
 import pytest
+import torch
 
+from labgrader.release import templates
+from labgrader.release.publish import publish
 from tests.sample_class import perfect_notebook, visible_points
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +50,8 @@ LAB = Path("01_music_rnn/02_music_generation.ipynb")
 NOTEBOOKS = sorted(p.relative_to(REPO / "labs") for p in (REPO / "labs").glob("*/*.ipynb"))
 # a notebook whose code draws a plot (its saved outputs must then hold at least one PNG)
 PLOTTING = re.compile(r"\b(plt\.|show_images|bar_by_group|LivePlot|show_tune|piano_roll)\b")
+GITHUB = "git+{repository}@{branch}"
+KERNEL = "fresh"   # the kernelspec of the new environment, named in every notebook's metadata
 # Chromium on a closed network: no background connections, no first-run or update traffic
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -62,11 +74,44 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def jupyterlab(tmp_path_factory):
+def fresh(course, tmp_path_factory):
+    """A new venv with Colab's preinstalled torch and ipykernel, a kernelspec for it, the student tree."""
+    root = tmp_path_factory.mktemp("fresh")
+    venv = root / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    torch_pin = os.environ.get("DEEPLABS_TEST_TORCH", f"torch=={torch.__version__.split('+')[0]}")
+    subprocess.run([str(python), "-m", "pip", "install", "-q", torch_pin, "ipykernel"], check=True)
+    # the published student tree (this checkout's labs/ and package, uncommitted edits included):
+    # what a clone of the student repository holds, and nothing of solutions/ or the grader
+    source = publish(course, root / "deeplabs-student")
+    kernel = root / "jupyter" / "kernels" / KERNEL
+    kernel.mkdir(parents=True)
+    (kernel / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "fresh venv", "language": "python"}))
+    return {"root": root, "python": python, "source": source, "jupyter": root / "jupyter"}
+
+
+def student_notebook(relpath: Path, source: Path):
+    """The released lab, answers filled in, installing from the local student tree instead of
+    GitHub, on the fresh environment's kernel."""
+    settings = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["labgrader"]
+    remote = GITHUB.format(repository=settings["student_repository"], branch=settings.get("student_branch", "main"))
+    nb = perfect_notebook(REPO, relpath)
+    install = next(c for c in nb.cells if c.get("id") == templates.INSTALL_ID)
+    assert remote in install.source, "the install cell should install from the student repository"
+    install.source = install.source.replace(remote, f"file://{source}")
+    nb.metadata["kernelspec"] = {"name": KERNEL, "display_name": "fresh venv", "language": "python"}
+    return nb
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(fresh, tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     for nb in NOTEBOOKS:  # as in the repository: <lab>/<notebook>.ipynb, each kernel in its lab's folder
         (root / nb).parent.mkdir(exist_ok=True)
-        nbformat.write(perfect_notebook(REPO, nb), root / nb)
+        nbformat.write(student_notebook(nb, fresh["source"]), root / nb)
     # every cell stays in the page (no virtual scrolling), so outputs can be looked at after Run All
     settings = root / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
@@ -79,7 +124,11 @@ def jupyterlab(tmp_path_factory):
            "JUPYTER_CONFIG_DIR": str(root / ".jupyter"),
            "JUPYTERLAB_SETTINGS_DIR": str(root / ".jupyter" / "lab" / "user-settings"),
            "JUPYTERLAB_WORKSPACES_DIR": str(root / ".jupyter" / "lab" / "workspaces"),
-           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1"}
+           "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1",
+           # the kernelspec of the fresh environment; a model cache that starts empty, shared by the labs
+           "JUPYTER_PATH": str(fresh["jupyter"]), "DEEPLABS_CACHE": str(fresh["root"] / "cache")}
+    for inherited in ("PYTHONPATH", "VIRTUAL_ENV"):   # nothing of this checkout reaches the kernel
+        env.pop(inherited, None)
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
@@ -191,6 +240,14 @@ def test_run_all_finishes_without_errors(page, jupyterlab):
     total = visible_points(nb)
     self_check = "".join(o.get("text", "") for o in code[-1].outputs)
     assert f"visible checks pass for {total:g} of {total:g} points" in self_check, self_check
+
+
+def test_the_labs_use_the_students_install_of_deeplabs(page, fresh):
+    """After lab 01 part 2's install cell: deeplabs comes from the fresh environment's site-packages
+    (installed from the published tree), not from this repository."""
+    where = subprocess.run([str(fresh["python"]), "-c", "import deeplabs; print(deeplabs.__file__)"],
+                           capture_output=True, text=True, check=True).stdout
+    assert str(REPO) not in where and "site-packages" in where, where
 
 
 def test_plots_render_as_images_and_audio_players_appear(page, jupyterlab):
