@@ -4,7 +4,7 @@ Records are JSON values published by deeplabs.grading.record (never pickle). The
 weight of each check come from the solution's run; the student's file only supplies values.
 
 Those values are hostile input: `decode` accepts only what deeplabs.grading.encode writes
-(MalformedValue otherwise) and `judge` never raises. Messages say what kind of thing is wrong
+(MalformedValue otherwise) and `verdict_of` never raises. Messages say what kind of thing is wrong
 (type, shape, dtype, NaN, roughly how many entries and roughly how far off) but never the
 expected values, a distance or a position: a number to climb on would be an oracle. Of an
 exception raised in the student's kernel only the type is shown, and only a well-known one.
@@ -21,7 +21,10 @@ import numpy as np
 
 
 @dataclass
-class Check:
+class HiddenCheck:
+    """One hidden check of a test cell: its rule, weight and expected value, from the solution's run.
+    Not a visible check (deeplabs.checks: what students run and see) nor `labgrader check` (the
+    command that prints a notebook's visible-check table)."""
     name: str
     cell: str | None          # grade_id of the test cell that recorded it (solution's run)
     rule: dict
@@ -274,7 +277,7 @@ def _raised(error) -> str:
     return f"your code raised {what} on the grader's inputs; run the visible check to see the message"
 
 
-def _judge(check: Check, entry) -> Verdict:
+def _verdict_of(check: HiddenCheck, entry) -> Verdict:
     def fail(message: str) -> Verdict:
         return Verdict(check.name, False, message, check.weight)
 
@@ -314,9 +317,9 @@ def _judge(check: Check, entry) -> Verdict:
 UNREADABLE = "the recorded output could not be read"
 
 
-def judge(check: Check, entry: dict | None) -> Verdict:
+def verdict_of(check: HiddenCheck, entry: dict | None) -> Verdict:
     """Pass or fail one check; never raises (a value no encoder writes fails the check)."""
     try:
-        return _judge(check, entry)
+        return _verdict_of(check, entry)
     except Exception:  # MalformedValue, or anything else a crafted value provokes
         return Verdict(check.name, False, UNREADABLE, check.weight)

@@ -16,13 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from .compare import Check, Verdict, judge
+from .compare import HiddenCheck, Verdict, verdict_of
 
 GATED_RULES = ("at_least", "at_most")  # a bound on a reported number: a constant passes it
 
 
 
-def checks_from_reference(records: list[dict], alternate: list[dict] | None = None) -> list[Check]:
+def checks_from_reference(records: list[dict], alternate: list[dict] | None = None) -> list[HiddenCheck]:
     """The solution's run: every record, with its test cell; `alternate` is the same run under
     another seed, to tell seed-dependent checks from guessable ones."""
     other = {(r["cell"], r["entry"].get("name")): r["entry"].get("value") for r in alternate or []}
@@ -38,7 +38,7 @@ def checks_from_reference(records: list[dict], alternate: list[dict] | None = No
         rule = entry.get("rule") or {"kind": "close"}
         same = alternate is not None and json.dumps(other.get((cell, name)), sort_keys=True) == json.dumps(
             entry.get("value"), sort_keys=True)
-        checks.append(Check(name, cell, rule, float(entry.get("weight", 1.0)), entry.get("value"),
+        checks.append(HiddenCheck(name, cell, rule, float(entry.get("weight", 1.0)), entry.get("value"),
                             guessable=same or rule.get("kind") in GATED_RULES, hint=entry.get("hint")))
     return checks
 
@@ -50,7 +50,7 @@ class CellVerdict:
     note: str | None = None
 
 
-def score_cell(grade_id: str, points: float, checks: list[Check], records: list[dict]) -> CellVerdict:
+def score_cell(grade_id: str, points: float, checks: list[HiddenCheck], records: list[dict]) -> CellVerdict:
     """Points for one test cell from the student's records (see the module docstring)."""
     mine = [c for c in checks if c.cell == grade_id]
     names = {c.name for c in mine}
@@ -65,7 +65,7 @@ def score_cell(grade_id: str, points: float, checks: list[Check], records: list[
             misplaced.add(name)
         else:
             arrived.setdefault(name, []).append(entry)
-    verdicts = [judge(c, (arrived.get(c.name) or [None])[0]) for c in mine]
+    verdicts = [verdict_of(c, (arrived.get(c.name) or [None])[0]) for c in mine]
     twice = sorted(n for n, entries in arrived.items() if len(entries) > 1)
     if twice or misplaced:
         what = (f"check '{twice[0]}' was recorded twice" if twice

@@ -24,7 +24,7 @@ import nbformat
 from ..config import Course
 from . import sandbox
 from ..notebook import grade_id, is_test, without_display_only
-from .compare import Check
+from .compare import HiddenCheck
 from .execute import execute
 from .records import checks_from_reference
 
@@ -88,14 +88,14 @@ def _run_problems(run) -> list[str]:
 
 
 def reference_checks(course: Course, lab: str, source_path: Path, seed: int, kind: str,
-                     limits: sandbox.Limits, run_display_cells: bool = False) -> list[Check]:
+                     limits: sandbox.Limits, run_display_cells: bool = False) -> list[HiddenCheck]:
     """The checks of one source notebook; its display-only cells are skipped, as in the
     students' runs, unless `run_display_cells`."""
     everything = ".all-cells" if run_display_cells else ""
     key = f"{source_path.stem}.{notebook_hash(source_path)}.{seed}.{environment_hash()}{everything}.json"
     cache = course.workspace / "reference" / lab / key
     if cache.exists():
-        return [Check(**c) for c in json.loads(cache.read_text())]
+        return [HiddenCheck(**c) for c in json.loads(cache.read_text())]
     label = f"{lab}/{source_path.name}"
     source = nbformat.read(source_path, as_version=4)
     if not run_display_cells:

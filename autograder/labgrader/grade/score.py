@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from nbformat import NotebookNode
 
 from ..notebook import grade_id, is_test, points_of
-from .compare import SHOWN_EXCEPTIONS, Check, Verdict
+from .compare import SHOWN_EXCEPTIONS, HiddenCheck, Verdict
 from .records import score_cell
 
 
@@ -37,7 +37,8 @@ class NotebookScore:
         return sum(c.max_points for c in self.cells)
 
 
-def score_notebook(student: str, notebook: str, source: NotebookNode, checks: list[Check], execution) -> NotebookScore:
+def score_notebook(student: str, notebook: str, source: NotebookNode, checks: list[HiddenCheck],
+                   execution) -> NotebookScore:
     cells, notes = [], []
     for cell in source.cells:
         if not is_test(cell):

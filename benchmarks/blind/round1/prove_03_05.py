@@ -1,152 +1,28 @@
-"""Proofs for the blind-round wrong answers of labs 03, 04 and 05.
+"""Proofs for blind round 1 of labs 03, 04 and 05: every wrong answer behaves differently from CORRECT[0], and
+every CORRECT answer passes its exercise's visible check.
 
-    .venv/bin/python benchmarks/blind/round1/prove_03_05.py [05_adversarial 04_diffusion 03_llm_finetuning]
+    .venv/bin/python benchmarks/blind/round1/prove_03_05.py [05_adversarial/05_adversarial ...]
 
-For every answer cell: each CORRECT answer must pass the notebook's visible check (the check_*
-call of the test cell under it in labs/, or, for exercises whose visible check needs a training
-run, that check on a tiny run made here); then a probe runs the answer on small inputs the
-instructions cover and records what it returns and what it leaves behind (arguments, model
-mode, generator state, calls seen by spies). Every MUTANT must differ from CORRECT[0] in at least
-one recorded observable; the differences are printed. CORRECT[1:] are compared too, for
-information only (answers that draw random numbers in another order may differ there).
-Exits 1 when a correct answer fails its visible check or a mutant does not differ.
+This file holds the probes: per exercise, small inputs the notebook's instructions cover and what
+the answer returns and leaves behind on them. The driver, the comparison and the training runs some
+visible checks read are shared by every round: benchmarks/blind/proofs.py and visible_runs.py.
 """
 from __future__ import annotations
 
-import importlib.util
-import io
-import json
-import math
 import sys
-import time
-import warnings
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
-from types import SimpleNamespace
 
-REPO = Path(__file__).resolve().parents[3]
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(REPO))
-warnings.filterwarnings("ignore")
+sys.path.insert(0, str(HERE.parents[2]))
 
 import torch  # noqa: E402
-
-torch.set_num_threads(1)  # a shared 2-core machine
-import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-from deeplabs.checks.report import run_check  # noqa: E402
-from tests.adapters import notebook_namespace, with_answer  # noqa: E402
-
-NOTEBOOKS = {
-    "05_adversarial": "05_adversarial/05_adversarial",
-    "04_diffusion": "04_diffusion/01_diffusion_fashion_mnist",
-    "03_llm_finetuning": "03_llm_finetuning/03_llm_finetuning",
-}
+from benchmarks.blind.proofs import attempt, main  # noqa: E402
+from benchmarks.blind.visible_runs import lm_batches, lora_llama, tiny_llama  # noqa: E402
 
 
-# ----------------------------------------------------------------------------- plumbing
-def answers_module(name: str):
-    lab, notebook = name.split("/")
-    path = HERE / lab / f"{notebook}.py"
-    spec = importlib.util.spec_from_file_location(f"blind_{lab}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def visible_calls(name: str) -> dict[str, str]:
-    """{grade id: source of its test cell} from the STUDENT notebook in labs/."""
-    nb = json.loads((REPO / "labs" / f"{name}.ipynb").read_text())
-    calls = {}
-    for cell in nb["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if cell["cell_type"] == "code" and meta.get("grade") and not meta.get("solution"):
-            calls[meta["grade_id"].removeprefix("test_")] = "".join(cell["source"])
-    return calls
-
-
-def quiet(fn, *args, **kwargs):
-    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
-        return fn(*args, **kwargs)
-
-
-def attempt(fn, *args, **kwargs):
-    """fn's result, or a marker naming the exception it raised (a crash is an observable too)."""
-    try:
-        return quiet(fn, *args, **kwargs)
-    except Exception as err:  # noqa: BLE001
-        return f"<raised {type(err).__name__}>"
-
-
-def snap(value):
-    """A comparable copy: tensors detached and cloned with their dtype, device and grad flag."""
-    if isinstance(value, torch.Tensor):
-        return ("tensor", tuple(value.shape), str(value.dtype), value.device.type, bool(value.requires_grad),
-                None if value.device.type == "meta" else value.detach().cpu().clone())
-    if isinstance(value, dict):
-        return {k: snap(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return type(value)(snap(v) for v in value)
-    if isinstance(value, nn.Module):
-        return ("module", type(value).__name__)
-    return value
-
-
-def differences(a, b, path="") -> list[str]:
-    if isinstance(a, tuple) and a and a[0] == "tensor" and isinstance(b, tuple) and b and b[0] == "tensor":
-        meta_a, meta_b = a[1:5], b[1:5]
-        if meta_a != meta_b:
-            return [f"{path}: shape/dtype/device/grad {meta_a} vs {meta_b}"]
-        ta, tb = a[5], b[5]
-        if ta is None:
-            return []
-        if ta.dtype == torch.bool or not ta.is_floating_point():
-            return [] if torch.equal(ta, tb) else [f"{path}: values differ"]
-        ta, tb = ta.double(), tb.double()
-        same = torch.isclose(ta, tb, rtol=1e-5, atol=1e-6, equal_nan=True)
-        if bool(same.all()):
-            return []
-        gap = (ta - tb).abs().nan_to_num(nan=float("inf"))[~same].max().item()
-        return [f"{path}: values differ (max gap {gap:.3g})"]
-    if type(a) is not type(b):
-        return [f"{path}: {type(a).__name__} {str(a)[:40]!r} vs {type(b).__name__} {str(b)[:40]!r}"]
-    if isinstance(a, dict):
-        out = []
-        for k in sorted(set(a) | set(b), key=str):
-            if k not in a or k not in b:
-                out.append(f"{path}.{k}: missing on one side")
-            else:
-                out += differences(a[k], b[k], f"{path}.{k}")
-        return out
-    if isinstance(a, (list, tuple)):
-        if len(a) != len(b):
-            return [f"{path}: length {len(a)} vs {len(b)}"]
-        out = []
-        for i, (x, y) in enumerate(zip(a, b)):
-            out += differences(x, y, f"{path}[{i}]")
-        return out
-    if isinstance(a, float):
-        if math.isnan(a) and math.isnan(b):
-            return []
-        return [] if math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9) else [f"{path}: {a:.6g} vs {b:.6g}"]
-    return [] if a == b else [f"{path}: {str(a)[:50]!r} vs {str(b)[:50]!r}"]
-
-
-class Recorder(dict):
-    """A dict that copies what it is given at once (a tensor changed in place later keeps this value)."""
-
-    def __setitem__(self, key, value):
-        super().__setitem__(key, snap(value))
-
-
-def observe(probe, ns) -> dict:
-    torch.manual_seed(0)
-    out = Recorder()
-    probe(ns, out)
-    return dict(out)
-
-
+# ----------------------------------------------------------------------------- probe helpers
 def identity_classifier(n: int = 3) -> nn.Module:
     layer = nn.Linear(n, n)
     with torch.no_grad():
@@ -466,14 +342,11 @@ def probe_guidance(ns, out):
 
 
 # ----------------------------------------------------------------------------- lab 03
-def tiny(seed=0, tied=False):
-    from deeplabs.checks.llm import tiny_llama
-    return quiet(tiny_llama, seed=seed, tied=tied)
 
 
 def probe_next_token(ns, out):
     ntl, tp = ns["next_token_logits"], ns["token_probs"]
-    model = tiny()
+    model = tiny_llama()
     ids = torch.tensor([[1, 5, 7, 2], [3, 3, 9, 4]])
     with torch.no_grad():
         out["logits_b2"] = attempt(ntl, model, ids)
@@ -507,7 +380,7 @@ def probe_filters(ns, out):
 def probe_generate(ns, out):
     from deeplabs.checks.llm import CallLog
     gen = ns["generate"]
-    model = tiny()
+    model = tiny_llama()
     prompt = torch.tensor([[1, 2, 3]])
     seen = []
 
@@ -598,7 +471,7 @@ class TwoProj(nn.Module):
 
 def probe_inject(ns, out):
     add, count, L = ns["add_lora"], ns["count_parameters"], ns["LoRALinear"]
-    model = tiny()
+    model = tiny_llama()
     total_before = sum(p.numel() for p in model.parameters())
     torch.manual_seed(0)
     r = attempt(add, model, ("q_proj", "v_proj"), lambda lin: L(lin, r=2, alpha=4.0))
@@ -612,7 +485,7 @@ def probe_inject(ns, out):
     attempt(add, two, ("proj",), lambda lin: L(lin, r=1, alpha=1.0))
     out["two_wrapped"] = sorted(n for n, m in two.named_modules() if isinstance(m, L))
     out["two_count"] = attempt(count, two)
-    out["tied_count"] = attempt(count, tiny(tied=True))
+    out["tied_count"] = attempt(count, tiny_llama(tied=True))
 
 
 def probe_examples(ns, out):
@@ -646,31 +519,14 @@ def probe_loss_lm(ns, out):
     out["one_target"] = attempt(loss_fn, torch.zeros(1, 4, 7), torch.tensor([[-100, -100, 5, -100]]))
 
 
-def _lm_batches(ns, n, seed):
-    g = torch.Generator().manual_seed(seed)
-    examples = []
-    for i in range(n):
-        length = 4 + (i % 3)
-        ids = torch.randint(1, 32, (length,), generator=g).tolist()
-        examples.append({"input_ids": ids, "labels": [-100] * 2 + ids[2:]})
-    return [ns["collate"](examples[i:i + 2], 0) for i in range(0, n, 2)]
 
 
-def lora_tiny(ns, seed=0):
-    model = tiny(seed=seed)
-    torch.manual_seed(seed)
-    ns["add_lora"](model, ("q_proj", "v_proj"), lambda lin: ns["LoRALinear"](lin, r=2, alpha=4.0, dropout=0.0))
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if "lora_B" in name:
-                p.normal_(0, 0.1)
-    return model
 
 
 def probe_train_lm(ns, out):
     train = ns["train_lora"]
-    model = lora_tiny(ns)
-    batches = _lm_batches(ns, 10, 1)          # 5 micro-batches: 2 steps of 2, one left over
+    model = lora_llama(ns)
+    batches = lm_batches(ns, 10, 1)          # 5 micro-batches: 2 steps of 2, one left over
     params = [p for p in model.parameters() if p.requires_grad]
     opt = torch.optim.SGD(params, lr=0.5)
     steps = []
@@ -679,9 +535,9 @@ def probe_train_lm(ns, out):
     out["on_step"] = list(steps)
     out["mode_after"] = model.training
     out["params_after"] = [p.detach().clone() for p in params]
-    model = lora_tiny(ns, seed=1)
+    model = lora_llama(ns, seed=1)
     params = [p for p in model.parameters() if p.requires_grad]
-    out["accum3"] = attempt(train, model, _lm_batches(ns, 14, 2), torch.optim.SGD(params, lr=0.3),
+    out["accum3"] = attempt(train, model, lm_batches(ns, 14, 2), torch.optim.SGD(params, lr=0.3),
                             ns["causal_lm_loss"], 3, "cpu")
     out["accum3_params"] = [p.detach().clone() for p in params]
 
@@ -695,128 +551,25 @@ def probe_perplexity(ns, out):
            {"input_ids": torch.tensor([[0, 1, 0]]), "attention_mask": torch.ones(1, 3, dtype=torch.long),
             "labels": torch.tensor([[-100, -100, 0]])}]
     out["halves"] = attempt(ppl, halves, two, "cpu")
-    model = tiny()
-    batches = _lm_batches(ns, 5, 3)
+    model = tiny_llama()
+    batches = lm_batches(ns, 5, 3)
     out["tiny"] = attempt(ppl, model, batches, "cpu")
     out["tiny_first"] = attempt(ppl, model, batches[:1], "cpu")
     out["type"] = type(ppl(halves, two, "cpu")).__name__
 
 
 PROBES = {
-    "05_adversarial": {"ex1_fgsm": probe_fgsm, "ex2_accuracy": probe_accuracy, "ex3_pgd": probe_pgd,
+    "05_adversarial/05_adversarial": {"ex1_fgsm": probe_fgsm, "ex2_accuracy": probe_accuracy, "ex3_pgd": probe_pgd,
                        "ex4_targeted": probe_targeted, "ex5_adv_train": probe_train},
-    "04_diffusion": {"ex1_schedule": probe_schedule, "ex2_forward": probe_forward,
+    "04_diffusion/01_diffusion_fashion_mnist": {"ex1_schedule": probe_schedule, "ex2_forward": probe_forward,
                      "ex3_time_embedding": probe_embedding, "ex4_resblock": probe_resblock, "ex5_loss": probe_loss,
                      "ex6_ddpm": probe_ddpm, "ex7_ddim": probe_ddim, "ex8_guidance": probe_guidance},
-    "03_llm_finetuning": {"ex1_next_token": probe_next_token, "ex2_top_k_top_p": probe_filters,
+    "03_llm_finetuning/03_llm_finetuning": {"ex1_next_token": probe_next_token, "ex2_top_k_top_p": probe_filters,
                           "ex3_generate": probe_generate, "ex4_lora_layer": probe_lora_layer, "ex5_merge": probe_merge,
                           "ex6_inject": probe_inject, "ex7_examples": probe_examples, "ex8_loss": probe_loss_lm,
                           "ex9_train": probe_train_lm, "ex10_perplexity": probe_perplexity},
 }
 
 
-# ----------------------------------------------------------------------------- visible checks
-_TRAINED = {}
-
-
-def lab05_extras(ns) -> dict:
-    """What the visible checks of ex3/ex4 read from the notebook's training run: a SmallCNN trained
-    briefly on 2000 Fashion-MNIST images (seconds on a CPU), and test images."""
-    if "standard" not in _TRAINED:
-        from deeplabs.data.fashion_mnist import as_tensors, load_fashion_mnist
-        x_train, y_train = as_tensors(load_fashion_mnist("train", limit=2000))
-        x_test, y_test = as_tensors(load_fashion_mnist("test", limit=256))
-        torch.manual_seed(0)
-        net = nn.Sequential(nn.Conv2d(1, 16, 4, stride=2, padding=1), nn.ReLU(),
-                            nn.Conv2d(16, 32, 4, stride=2, padding=1), nn.ReLU(), nn.Flatten(),
-                            nn.Linear(32 * 7 * 7, 10))
-        opt = torch.optim.Adam(net.parameters(), lr=1e-3)
-        for _ in range(2):
-            for i in range(0, len(x_train), 64):
-                opt.zero_grad()
-                F.cross_entropy(net(x_train[i:i + 64]), y_train[i:i + 64]).backward()
-                opt.step()
-        _TRAINED.update(standard=net.eval(), x_test=x_test, y_test=y_test)
-    return dict(_TRAINED)
-
-
-def lab03_training_check(ns) -> tuple[bool, str]:
-    """ex9's visible check reads a training run: make a tiny one (2-layer Llama, LoRA, 3 steps)."""
-    model = lora_tiny(ns)
-    batches = _lm_batches(ns, 12, 4)
-    opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-2)
-    ns = dict(ns, losses=quiet(ns["train_lora"], model, batches, opt, ns["causal_lm_loss"], 2, "cpu"),
-              batches=batches, model=model, cfg=SimpleNamespace(accum_steps=2))
-    result = run_check("ex9_train", 1, "check_training(losses, len(batches) // cfg.accum_steps, model)", ns)
-    return result.passed, result.message
-
-
-def visible_check(lab, name, gid, ns) -> tuple[bool, str]:
-    if lab == "03_llm_finetuning" and gid == "ex9_train":
-        return lab03_training_check(ns)
-    call = visible_calls(name)[gid]
-    ns = dict(ns)
-    if lab == "05_adversarial" and gid in ("ex3_pgd", "ex4_targeted"):
-        ns.update(lab05_extras(ns))
-    result = run_check(gid, 1, call, ns)
-    return result.passed, result.message
-
-
-# ----------------------------------------------------------------------------- main
-def prove(lab: str) -> list[str]:
-    name = NOTEBOOKS[lab]
-    module = answers_module(name)
-    problems = []
-    started = time.perf_counter()
-    answers = {gid: entries[0][1] for gid, entries in module.CORRECT.items()}
-    ns = quiet(notebook_namespace, name, answers)
-    print(f"\n=== {name}: namespace built in {time.perf_counter() - started:.1f} s")
-    assert set(module.MUTANTS) == set(module.CORRECT) == set(PROBES[lab]), "grade ids do not match the probes"
-    for gid, probe in PROBES[lab].items():
-        print(f"\n--- {gid}")
-        reference = None
-        for i, (label, source) in enumerate(module.CORRECT[gid]):
-            ns_c = with_answer(ns, name, gid, source)
-            ok, message = quiet(visible_check, lab, name, gid, ns_c)
-            print(f"  CORRECT {label!r}: visible check {'passes' if ok else 'FAILS: ' + message}")
-            if not ok:
-                problems.append(f"{lab} {gid}: correct answer {label!r} fails its visible check: {message}")
-            obs = observe(probe, ns_c)
-            if i == 0:
-                again = observe(probe, with_answer(ns, name, gid, source))
-                if differences(obs, again):
-                    problems.append(f"{lab} {gid}: the probe is not deterministic: {differences(obs, again)[:3]}")
-                reference = obs
-            else:
-                diff = differences(reference, obs)
-                print("      same observables as CORRECT[0]" if not diff
-                      else f"      (info) differs from CORRECT[0]: {diff[:3]}")
-        for label, source in module.MUTANTS[gid]:
-            try:
-                ns_m = with_answer(ns, name, gid, source)
-            except Exception as err:  # noqa: BLE001
-                print(f"  MUTANT {label!r}: raises {type(err).__name__} when defined")
-                continue
-            diff = differences(reference, observe(probe, ns_m))
-            if diff:
-                shown = "; ".join(diff[:3]) + (f" (+{len(diff) - 3} more)" if len(diff) > 3 else "")
-                print(f"  MUTANT {label!r}: differs: {shown}")
-            else:
-                print(f"  MUTANT {label!r}: NO DIFFERENCE")
-                problems.append(f"{lab} {gid}: mutant {label!r} behaves like the correct answer on the probe")
-    print(f"=== {name}: {time.perf_counter() - started:.1f} s")
-    return problems
-
-
-def main(argv: list[str]) -> int:
-    labs = argv or list(NOTEBOOKS)
-    problems = []
-    for lab in labs:
-        problems += prove(lab)
-    print("\n" + ("all mutants differ and every correct answer passes its visible check" if not problems
-                  else "PROBLEMS:\n  " + "\n  ".join(problems)))
-    return 1 if problems else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(HERE, PROBES, sys.argv[1:]))

@@ -1,138 +1,25 @@
-"""Proofs for blind round 2 of labs 01 and 02: every mutant behaves differently from CORRECT[0],
-and every CORRECT answer passes its exercise's visible check.
+"""Proofs for blind round 2 of labs 01 and 02: every wrong answer behaves differently from CORRECT[0], and
+every CORRECT answer passes its exercise's visible check.
 
     .venv/bin/python benchmarks/blind/round2/prove_01_02.py [lab/notebook ...] [--train-mutants]
 
-Same machinery as round 1 (benchmarks/blind/round1/prove_01_02.py), with probes written for this
-round's mistakes. Per exercise a *probe* runs the answer cell's functions on small inputs the
-notebook's instructions cover (each observation in isolation, torch seeded before each,
-exceptions recorded as results) and returns named observations. A mutant is proven when at least
-one observation differs from CORRECT[0]'s. The second CORRECT answer is compared too (information
-only: a style may draw random numbers differently). Visible checks are the check_*() calls of the
-student notebook's test cells (labs/), run with each CORRECT answer in place; for exercises whose
-visible check needs a training run, that run is redone here at fast-mode size. Whether each mutant
-passes the visible check is printed too (information only; for exercises whose visible check needs
-a training run, only with --train-mutants). Exits 1 when a mutant does not differ or a CORRECT
-answer fails its visible check.
-
-Nothing here reads solutions/ or hidden checks: tests.adapters.notebook_namespace builds the
-setup cells and the answers given here (it reads the source notebook only for that).
+This file holds the probes: per exercise, small inputs the notebook's instructions cover and what
+the answer returns and leaves behind on them. The driver, the comparison and the training runs some
+visible checks read are shared by every round: benchmarks/blind/proofs.py and visible_runs.py.
 """
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import io
-import json
 import math
-import os
 import sys
-import time
-import traceback
 from pathlib import Path
 
-os.environ.setdefault("DEEPLABS_MODE", "fast")
-os.environ.setdefault("DEEPLABS_DEVICE", "cpu")
-os.environ.setdefault("MPLBACKEND", "Agg")
-
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE.parents[2]))
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-torch.set_num_threads(2)
-
-from tests.adapters import notebook_namespace, with_answer  # noqa: E402
-
-NOTEBOOKS = ["01_music_rnn/01_pytorch_primer", "01_music_rnn/02_music_generation",
-             "02_face_debiasing/01_face_detection", "02_face_debiasing/02_dbvae"]
-
-
-# ---- comparing observations -------------------------------------------------------------------
-class Raised:
-    def __init__(self, err: BaseException):
-        self.kind = type(err).__name__
-        self.msg = str(err).splitlines()[0][:80] if str(err) else ""
-
-    def __repr__(self):
-        return f"raised {self.kind}({self.msg})"
-
-
-def observe(thunk):
-    try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            return thunk()
-    except Exception as err:  # noqa: BLE001 - a crash is an observation
-        return Raised(err)
-
-
-def same(a, b, atol=1e-5, rtol=1e-4) -> bool:
-    if isinstance(a, Raised) or isinstance(b, Raised):
-        return isinstance(a, Raised) and isinstance(b, Raised) and a.kind == b.kind
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, torch.Tensor):
-        if a.shape != b.shape or a.dtype != b.dtype or a.requires_grad != b.requires_grad:
-            return False
-        if a.dtype == torch.bool or not (a.is_floating_point() or a.is_complex()):
-            return torch.equal(a, b)
-        return bool(torch.allclose(a.detach().double(), b.detach().double(), atol=atol, rtol=rtol, equal_nan=True))
-    if isinstance(a, float):
-        return (math.isnan(a) and math.isnan(b)) or math.isclose(a, b, rel_tol=rtol, abs_tol=atol)
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y, atol, rtol) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(same(a[k], b[k], atol, rtol) for k in a)
-    return a == b
-
-
-def show(v, width=70) -> str:
-    if isinstance(v, torch.Tensor):
-        flat = v.detach().flatten()[:4].tolist()
-        text = f"tensor{tuple(v.shape)} {str(v.dtype).replace('torch.', '')}{' grad' if v.requires_grad else ''} {flat}"
-    else:
-        text = repr(v)
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
-def run_probe(probe, ns) -> dict:
-    results = {}
-    for name, thunk in probe(ns):
-        torch.manual_seed(0)
-        results[name] = observe(thunk)
-    return results
-
-
-def first_difference(a, b, path=""):
-    """(where, a's part, b's part) of the first place two observations differ."""
-    if isinstance(a, (list, tuple)) and type(a) is type(b) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            if not same(x, y):
-                return first_difference(x, y, f"{path}[{i}]")
-    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
-        for k in a:
-            if not same(a[k], b[k]):
-                return first_difference(a[k], b[k], f"{path}[{k!r}]")
-    if (isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape and a.numel()
-            and a.dtype == b.dtype and a.requires_grad == b.requires_grad):
-        x, y = a.detach().double().flatten(), b.detach().double().flatten()
-        bad = ~torch.isclose(x, y, rtol=1e-4, atol=1e-5, equal_nan=True)
-        if bool(bad.any()):
-            i = int(bad.nonzero()[0])
-            return f"{path} at flat index {i}", x[i].item(), y[i].item()
-    return path, a, b
-
-
-def differences(ref: dict, other: dict) -> list[str]:
-    out = []
-    for k in ref:
-        if not same(ref[k], other.get(k)):
-            where, a, b = first_difference(ref[k], other.get(k))
-            out.append(f"{k}{where}: correct {show(a)} | this {show(b)}")
-    return out
+from benchmarks.blind.proofs import from_thunks, main  # noqa: E402
 
 
 # ---- small helpers the probes use -------------------------------------------------------------
@@ -579,7 +466,7 @@ def probe_ex6_train_dbvae(ns):
     yield "uniform", lambda: run(False)
 
 
-PROBES = {
+_THUNK_PROBES = {
     "01_music_rnn/01_pytorch_primer": {
         "ex1_tensors": probe_ex1_tensors, "ex2_softmax": probe_ex2_softmax, "ex3_autograd": probe_ex3_autograd,
         "ex4_dense": probe_ex4_dense, "ex5_mlp": probe_ex5_mlp, "ex6_train": probe_ex6_train_primer},
@@ -595,151 +482,10 @@ PROBES = {
         "ex5_resampling": probe_ex5_resampling, "ex6_train": probe_ex6_train_dbvae},
 }
 
-
-# ---- visible checks ---------------------------------------------------------------------------
-def student_cells(name: str) -> tuple[list[str], dict[str, str]]:
-    """(code answer grade ids in order, {answer grade id: visible test cell source}) from labs/."""
-    nb = json.loads((REPO / "labs" / f"{name}.ipynb").read_text())
-    answers, tests = [], {}
-    for cell in nb["cells"]:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        src = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if cell["cell_type"] != "code":
-            continue  # written answers (markdown) are graded by hand: not exercises for mutants
-        if meta.get("solution"):
-            answers.append(meta["grade_id"])
-        elif meta.get("grade") and meta.get("grade_id", "").startswith("test_"):
-            tests[meta["grade_id"].removeprefix("test_")] = src
-    return answers, tests
-
-
-def training_context(name: str, gid: str, ns: dict) -> dict:
-    """What a visible check that reads a training run needs, redone at fast-mode size."""
-    if (name, gid) == ("01_music_rnn/01_pytorch_primer", "ex6_train"):
-        from torch.utils.data import DataLoader
-
-        from deeplabs.data.digits import load_digits_split
-        train_set, test_set = load_digits_split(limit=600)
-        torch.manual_seed(0)
-        epochs = 8
-        model = ns["MLP"](64, 64, 10)
-        losses = ns["train"](model, DataLoader(train_set, batch_size=32, shuffle=True), epochs=epochs, lr=0.2)
-        model.eval()
-        x, y = test_set.tensors
-        with torch.no_grad():
-            acc = (model(x).argmax(-1) == y).float().mean().item()
-        return {"losses": losses, "test_accuracy": acc, "epochs": epochs}
-    if (name, gid) == ("02_face_debiasing/01_face_detection", "ex2_train"):
-        cfg = ns["cfg"]
-        data_cfg = ns["FaceConfig"](size=cfg.image_size, tone_imbalance=cfg.tone_imbalance)
-        x_train, y_train = ns["make_faces"](cfg.n_train, seed=0, config=data_cfg).tensors()
-        x_test, y_test = ns["make_faces"](cfg.n_test, seed=1, config=data_cfg, balanced=True).tensors()
-        torch.manual_seed(0)
-        model = ns["FaceCNN"](cfg.n_filters, cfg.image_size)
-        losses = ns["train_classifier"](model, x_train, y_train, cfg.epochs, cfg.batch_size, cfg.lr, seed=0)
-        model.eval()
-        with torch.no_grad():
-            logits = torch.cat([model(x_test[i:i + 512]) for i in range(0, len(x_test), 512)])
-        return {"losses": losses, "test_accuracy": ((logits > 0).float() == y_test).float().mean().item()}
-    return {}
-
-
-NEEDS_TRAINING = {("01_music_rnn/01_pytorch_primer", "ex6_train"), ("02_face_debiasing/01_face_detection", "ex2_train")}
-
-
-def visible_check(name: str, gid: str, ns: dict, test_src: str) -> tuple[bool, str]:
-    env = dict(ns)
-    out = io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
-            env.update(training_context(name, gid, env))
-            torch.manual_seed(0)
-            exec(compile(test_src, f"<visible {gid}>", "exec"), env)
-        return True, ""
-    except Exception as err:  # noqa: BLE001
-        failed = [line.strip() for line in out.getvalue().splitlines() if line.strip().startswith("✗")]
-        return False, "; ".join(failed) or f"{type(err).__name__}: {err}"
-
-
-# ---- driver -----------------------------------------------------------------------------------
-def load(name: str):
-    path = HERE / f"{name}.py"
-    spec = importlib.util.spec_from_file_location("blind_" + name.replace("/", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def prove(name: str) -> list[str]:
-    module = load(name)
-    answer_ids, tests = student_cells(name)
-    problems = []
-    for gid in answer_ids:
-        if gid not in module.CORRECT or gid not in module.MUTANTS:
-            problems.append(f"{name} {gid}: no CORRECT or MUTANTS entry")
-        elif len(module.MUTANTS[gid]) < 4 or len(module.CORRECT[gid]) < 2:
-            problems.append(f"{name} {gid}: {len(module.MUTANTS[gid])} mutants, {len(module.CORRECT[gid])} correct")
-    with contextlib.redirect_stdout(io.StringIO()):
-        ns = notebook_namespace(name, {gid: module.CORRECT[gid][0][1] for gid in answer_ids})
-    print(f"\n=== {name}")
-    for gid in answer_ids:
-        probe = PROBES[name][gid]
-        t0 = time.time()
-        ref_ns = with_answer(ns, name, gid, module.CORRECT[gid][0][1])
-        ref = run_probe(probe, ref_ns)
-        print(f"-- {gid}")
-        for i, (label, src) in enumerate(module.CORRECT[gid]):
-            this_ns = with_answer(ns, name, gid, src)
-            ok, why = visible_check(name, gid, this_ns, tests[gid])
-            agree = ""
-            if i:
-                other = differences(ref, run_probe(probe, this_ns))
-                agree = ("; (info) differs from CORRECT[0]: " + " / ".join(other[:2]) if other
-                         else "; agrees with CORRECT[0] on every probe")
-            print(f"   correct {label!r}: visible check {'passes' if ok else 'FAILS: ' + why}{agree}")
-            if not ok:
-                problems.append(f"{name} {gid} CORRECT {label!r} fails its visible check: {why}")
-        for label, src in module.MUTANTS[gid]:
-            try:
-                mut_ns = with_answer(ns, name, gid, src)
-            except Exception as err:  # noqa: BLE001 - a cell that does not even run differs
-                print(f"   mutant {label!r}: the cell raises {type(err).__name__} when run")
-                continue
-            diff = differences(ref, run_probe(probe, mut_ns))
-            if (name, gid) in NEEDS_TRAINING and not TRAIN_MUTANTS:
-                vis = "visible check not run: it needs a training run (--train-mutants)"
-            else:
-                passes = visible_check(name, gid, mut_ns, tests[gid])[0]
-                vis = "passes the visible check" if passes else "caught by the visible check"
-            if diff:
-                print(f"   mutant {label!r}: DIFFERS ({vis})")
-                for line in diff[:2]:
-                    print(f"      {line}")
-            else:
-                print(f"   mutant {label!r}: NO DIFFERENCE ({vis})")
-                problems.append(f"{name} {gid} mutant {label!r} does not differ from CORRECT[0] on any probe")
-        print(f"   ({time.time() - t0:.1f} s)")
-    return problems
-
-
-TRAIN_MUTANTS = False
-
-
-def main(argv: list[str]) -> int:
-    global TRAIN_MUTANTS
-    TRAIN_MUTANTS = "--train-mutants" in argv
-    names = [a for a in argv if not a.startswith("--")] or NOTEBOOKS
-    problems = []
-    for name in names:
-        try:
-            problems += prove(name)
-        except Exception:  # noqa: BLE001
-            traceback.print_exc()
-            problems.append(f"{name}: the proof crashed")
-    print("\n" + ("all mutants differ and every CORRECT answer passes its visible check" if not problems
-                  else "PROBLEMS:\n  " + "\n  ".join(problems)))
-    return 1 if problems else 0
+# each probe above returns [(name, thunk), ...]; the driver takes probe(ns, out)
+PROBES = {name: {gid: from_thunks(probe) for gid, probe in by_gid.items()}
+          for name, by_gid in _THUNK_PROBES.items()}
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main(HERE, PROBES, sys.argv[1:]))
