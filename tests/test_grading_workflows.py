@@ -1,4 +1,5 @@
-"""The instructor's workflow around grading: collect, Dask, resume after kill -9, exports."""
+"""The instructor's workflow around grading: collect, Dask (LocalCluster, a SLURM job script), resume
+after kill -9, exports."""
 from __future__ import annotations
 
 import csv
@@ -77,6 +78,37 @@ def test_dask_local_cluster_grades_like_the_thread_pool(course, tmp_path, notebo
     report = grade_lab(course, LAB, subs, workers=2, quiet=True, scheduler="local", notebooks=[NB])
     by = {s.student: s.score for s in report.scores}
     assert by == {"dask-ann": notebooks["max"], "dask-ben": 0}
+
+
+@pytest.mark.slow
+def test_a_slurm_job_script_run_as_a_node_grades_like_the_thread_pool(course, tmp_path, notebooks):
+    """docs/grading.md's SLURM recipe as far as a machine without SLURM allows: dask-jobqueue writes
+    the batch script `sbatch` would get; bash runs it here in place of a node; labgrader grades
+    through the scheduler address, as `labgrader grade --dask ADDRESS` does."""
+    from dask_jobqueue import SLURMCluster
+    from distributed import Client
+
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "slurm-ann.ipynb").write_text(notebooks["solution"])
+    (subs / "slurm-ben.ipynb").write_text(notebooks["stub"])
+    with SLURMCluster(cores=2, processes=2, memory="8GB", walltime="00:30:00", python=sys.executable,
+                      scheduler_options={"dashboard_address": None, "host": "127.0.0.1"}) as cluster:
+        script = cluster.job_script()
+        assert "#SBATCH --cpus-per-task=2" in script and "#SBATCH --mem=8G" in script
+        assert f"{sys.executable} -m distributed.cli.dask_worker {cluster.scheduler_address}" in script
+        job = tmp_path / "job.sh"
+        job.write_text(script.replace("dummy-name", "node-0"))
+        node = subprocess.Popen(["bash", str(job)], start_new_session=True, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        try:
+            with Client(cluster.scheduler_address) as client:
+                client.wait_for_workers(2, timeout=180)
+            report = grade_lab(course, LAB, subs, quiet=True, scheduler=cluster.scheduler_address, notebooks=[NB])
+        finally:
+            os.killpg(node.pid, signal.SIGTERM)
+            node.wait(timeout=60)
+    assert {s.student: s.score for s in report.scores} == {"slurm-ann": notebooks["max"], "slurm-ben": 0}
 
 
 @pytest.mark.slow
