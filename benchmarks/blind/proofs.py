@@ -178,7 +178,10 @@ def answers_module(folder: Path, name: str):
 
 
 def visible_check(ns: dict, name: str, gid: str, context: Context | None) -> tuple[bool, str]:
-    extra = context(ns, name, gid) if context else None
+    try:
+        extra = quiet(context, ns, name, gid) if context else None
+    except Exception as err:  # noqa: BLE001 - a training run the answer breaks is a failed check
+        return False, f"the training run the check reads raised {type(err).__name__}: {err}"[:200]
     if extra is None:
         call = visible_checks(name)[gid]
     else:

@@ -20,18 +20,10 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from benchmarks.blind.proofs import from_thunks, main  # noqa: E402
+from benchmarks.blind.probe_kit import digits_like, flat_params, images_with_logits, seeded  # noqa: E402
 
 
 # ---- small helpers the probes use -------------------------------------------------------------
-def flat_params(model) -> torch.Tensor:
-    return torch.cat([p.detach().flatten() for p in model.parameters()])
-
-
-def seeded(seed, fn):
-    torch.manual_seed(seed)
-    return fn()
-
-
 class FixedNext(nn.Module):
     """Music model: the same next-character logits whatever came before; state counts calls."""
 
@@ -68,12 +60,6 @@ class FirstPixel(nn.Module):
         self.batches.append(len(x))
         self.grad.append(torch.is_grad_enabled())
         return x.reshape(len(x), -1)[:, 0] + 0 * self.unused
-
-
-def images_with_logits(values):
-    x = torch.zeros(len(values), 3, 2, 2)
-    x[:, 0, 0, 0] = torch.tensor(values)
-    return x
 
 
 # ---- probes: lab 01 part 1 --------------------------------------------------------------------
@@ -151,18 +137,13 @@ def probe_ex5_mlp(ns):
     yield "same seed, same start", same_start
 
 
-def _digits_like(n=37, seed=0):
-    g = torch.Generator().manual_seed(seed)
-    return torch.utils.data.TensorDataset(torch.randn(n, 4, generator=g), torch.randint(0, 3, (n,), generator=g))
-
-
 def probe_ex6_train_primer(ns):
     train = ns["train"]
 
     def run(shuffle):
         torch.manual_seed(0)
         model = nn.Linear(4, 3).eval()
-        loader = torch.utils.data.DataLoader(_digits_like(), batch_size=8, shuffle=shuffle,
+        loader = torch.utils.data.DataLoader(digits_like(), batch_size=8, shuffle=shuffle,
                                              generator=torch.Generator().manual_seed(0) if shuffle else None)
         calls = []
         history = train(model, loader, 3, 0.1, on_epoch=lambda *a: calls.append(a))

@@ -19,29 +19,12 @@ import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 from benchmarks.blind.proofs import attempt, main  # noqa: E402
+from benchmarks.blind.probe_kit import ProbeNet, TwoProj, identity_classifier, images, labels, tensor_loader, point, answer_schedule, small_cnn  # noqa: E402
 from benchmarks.blind.visible_runs import lm_batches, lora_llama, tiny_llama  # noqa: E402
 
 
 # ----------------------------------------------------------------------------- probe helpers
-def identity_classifier(n: int = 3) -> nn.Module:
-    layer = nn.Linear(n, n)
-    with torch.no_grad():
-        layer.weight.copy_(torch.eye(n))
-        layer.bias.zero_()
-    return layer
-
-
-def point(*values: float) -> torch.Tensor:
-    return torch.tensor([list(values)])
-
-
 # ----------------------------------------------------------------------------- lab 05
-def small_cnn(seed: int = 0) -> nn.Module:
-    torch.manual_seed(seed)
-    return nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.Flatten(),
-                         nn.Linear(4 * 4 * 4, 10)).eval()
-
-
 def bn_net(seed: int = 0) -> nn.Module:
     torch.manual_seed(seed)
     net = nn.Sequential(nn.Flatten(), nn.Linear(16, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 3))
@@ -49,14 +32,6 @@ def bn_net(seed: int = 0) -> nn.Module:
         net[2].running_mean.normal_()
         net[2].running_var.uniform_(0.5, 2.0)
     return net.eval()
-
-
-def images(n: int, seed: int, side: int = 8) -> torch.Tensor:
-    return torch.rand(n, 1, side, side, generator=torch.Generator().manual_seed(seed))
-
-
-def labels(n: int, seed: int, classes: int = 10) -> torch.Tensor:
-    return torch.randint(0, classes, (n,), generator=torch.Generator().manual_seed(seed))
 
 
 def probe_fgsm(ns, out):
@@ -141,15 +116,11 @@ def probe_targeted(ns, out):
     out["x_untouched"] = bool(torch.equal(x, before)) and not x.requires_grad
 
 
-def _loader(x, y, batch_size):
-    return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=batch_size)
-
-
 def probe_train(ns, out):
     train = ns["train_adversarial"]
     g = torch.Generator().manual_seed(0)
     x = torch.rand(11, 3, generator=g)
-    loader = _loader(x, x.argmax(1), 4)       # batches of 4, 4, 3
+    loader = tensor_loader(x, x.argmax(1), 4)       # batches of 4, 4, 3
     calls = []
 
     def to_zero(m, xb, yb):
@@ -185,13 +156,9 @@ def probe_schedule(ns, out):
             f: getattr(s, f) for f in ("betas", "alphas", "alpha_bars", "alpha_bars_prev", "posterior_variance")}
 
 
-def _schedule(ns, betas):
-    return ns["make_schedule"](torch.as_tensor(betas, dtype=torch.float32))
-
-
 def probe_forward(ns, out):
     q = ns["q_sample"]
-    s = _schedule(ns, torch.linspace(0.05, 0.5, 10))
+    s = answer_schedule(ns, torch.linspace(0.05, 0.5, 10))
     g = torch.Generator().manual_seed(0)
     x0, noise = torch.randn(3, 1, 2, 2, generator=g) * 2, torch.randn(3, 1, 2, 2, generator=g)
     x0_before, noise_before = x0.clone(), noise.clone()
@@ -225,24 +192,9 @@ def probe_resblock(ns, out):
     out["same_emb_shift"] = attempt(block, x, emb + 1.0)
 
 
-class ProbeNet(nn.Module):
-    """Depends on x, t and y; records the steps, labels and inputs it was called with."""
-
-    def __init__(self, num_classes: int = 3):
-        super().__init__()
-        self.num_classes = num_classes
-        self.w = nn.Parameter(torch.tensor(0.5))
-        self.calls = []
-
-    def forward(self, x, t, y):
-        self.calls.append((t.detach().clone(), y.detach().clone(), x.detach().clone()))
-        shape = (-1,) + (1,) * (x.dim() - 1)
-        return self.w * x + 0.01 * t.float().reshape(shape) + 0.1 * y.float().reshape(shape)
-
-
 def probe_loss(ns, out):
     loss_fn = ns["diffusion_loss"]
-    s = _schedule(ns, [0.1, 0.3, 0.5, 0.7])
+    s = answer_schedule(ns, [0.1, 0.3, 0.5, 0.7])
     g = torch.Generator().manual_seed(0)
     x0, y = torch.randn(16, 1, 3, 3, generator=g), torch.randint(0, 3, (16,), generator=g)
     y_before = y.clone()
@@ -263,7 +215,7 @@ def probe_loss(ns, out):
 
 def probe_ddpm(ns, out):
     step, sample = ns["ddpm_step"], ns["ddpm_sample"]
-    s = _schedule(ns, [0.19, 0.3, 0.36, 0.5])
+    s = answer_schedule(ns, [0.19, 0.3, 0.36, 0.5])
     g = torch.Generator().manual_seed(0)
     x_t, eps, z = (torch.randn(2, 1, 2, 2, generator=g), torch.randn(2, 1, 2, 2, generator=g),
                    torch.randn(2, 1, 2, 2, generator=g))
@@ -458,15 +410,6 @@ def probe_merge(ns, out):
     other.scale = 0.5
     attempt(merge, other)
     out["w_scale_changed"] = other.base.weight
-
-
-class TwoProj(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.proj = nn.Linear(4, 4)
-        self.out_proj = nn.Linear(4, 2)
-        self.inner = nn.Sequential(nn.Linear(4, 4), nn.ReLU())
-        self.inner.proj = nn.Linear(4, 4)
 
 
 def probe_inject(ns, out):
