@@ -20,7 +20,6 @@ lost points.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import secrets
 import sys
@@ -34,6 +33,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "autograder"))
 
+from benchmarks.blind.answers import load_answers  # noqa: E402
 from labgrader import api  # noqa: E402
 from labgrader.notebook import grade_id, is_test, points_of  # noqa: E402
 from tests.sample_class import answers_of, filled  # noqa: E402
@@ -41,22 +41,12 @@ from tests.sample_class import answers_of, filled  # noqa: E402
 TARGET = 0.9
 
 
-def answers_module(folder: Path, lab: str, notebook: str):
-    path = folder / lab / f"{notebook}.py"
-    if not path.exists():
-        return None
-    spec = importlib.util.spec_from_file_location(f"blind_{lab}_{notebook}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def build(folder: Path, lab: str, out: Path) -> dict[str, dict[str, dict[str, str]]]:
     """out/<student>/<notebook>.ipynb; returns {student: {notebook: {answer grade id: label}}}."""
     plan: dict[str, dict[str, dict[str, str]]] = {}
     for source_path in sorted((REPO / "solutions" / lab).glob("*.ipynb")):
         name = source_path.stem
-        module = answers_module(folder, lab, name)
+        module = load_answers(folder, f"{lab}/{name}")
         if module is None:
             continue
         good = answers_of(nbformat.read(source_path, as_version=4))

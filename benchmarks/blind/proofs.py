@@ -28,7 +28,6 @@ the test cells.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 import os
@@ -55,6 +54,7 @@ from torch import nn  # noqa: E402
 
 from deeplabs.checks.report import run_check  # noqa: E402
 from benchmarks.blind import visible_runs  # noqa: E402
+from benchmarks.blind.answers import load_answers  # noqa: E402
 from tests.adapters import notebook_namespace, visible_checks, with_answer  # noqa: E402
 
 torch.set_num_threads(1)  # a shared 2-core machine; proofs do not need speed
@@ -169,14 +169,6 @@ def differences(a, b, path="", atol=1e-5, rtol=1e-4) -> list[str]:
 
 
 # ----------------------------------------------------------------------------- the driver
-def answers_module(folder: Path, name: str):
-    path = folder / f"{name}.py"
-    spec = importlib.util.spec_from_file_location("blind_" + name.replace("/", "_"), path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def visible_check(ns: dict, name: str, gid: str, context: Context | None) -> tuple[bool, str]:
     try:
         extra = quiet(context, ns, name, gid) if context else None
@@ -194,7 +186,7 @@ def visible_check(ns: dict, name: str, gid: str, context: Context | None) -> tup
 
 def prove(folder: Path, name: str, probes: dict[str, Probe], context: Context | None,
           needs_training: set[str], train_mutants: bool) -> list[str]:
-    module = answers_module(folder, name)
+    module = load_answers(folder, name)
     problems = []
     if not set(module.MUTANTS) == set(module.CORRECT) == set(probes):
         return [f"{name}: grade ids of MUTANTS, CORRECT and the probes differ: "

@@ -7,6 +7,10 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
+from benchmarks.blind.answers import earlier_round
+
+ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
+
 
 def _sub(source: str, old: str, new: str) -> str:
     assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
@@ -14,405 +18,54 @@ def _sub(source: str, old: str, new: str) -> str:
 
 
 # ----------------------------------------------------------------------------- ex1 next token
-_NEXT = '''
-def next_token_logits(model: nn.Module, input_ids: torch.Tensor) -> torch.Tensor:
-    """(B, T) token ids -> (B, V) logits for the token that comes next."""
-    outputs = model(input_ids=input_ids)
-    return outputs.logits[:, -1, :]
+_NEXT = ROUND2._NEXT
 
-
-def token_probs(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
-    """(B, V) logits -> (B, V) probabilities at `temperature` (0 = greedy: one-hot at the argmax)."""
-    if temperature == 0:
-        best = logits.argmax(dim=-1)
-        return F.one_hot(best, num_classes=logits.shape[-1]).to(logits.dtype)
-    return F.softmax(logits / temperature, dim=-1)
-'''
-
-_NEXT_SCATTER = '''
-def next_token_logits(model: nn.Module, input_ids: torch.Tensor) -> torch.Tensor:
-    """(B, T) token ids -> (B, V) logits for the token that comes next."""
-    logits = model(input_ids).logits
-    return logits.narrow(1, logits.shape[1] - 1, 1).squeeze(1)
-
-
-def token_probs(logits: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
-    """(B, V) logits -> (B, V) probabilities at `temperature` (0 = greedy: one-hot at the argmax)."""
-    if temperature == 0.0:
-        one_hot = torch.zeros_like(logits)
-        one_hot.scatter_(-1, torch.argmax(logits, dim=-1, keepdim=True), 1.0)
-        return one_hot
-    return torch.log_softmax(logits / temperature, dim=-1).exp()
-'''
+_NEXT_SCATTER = ROUND2._NEXT_SCATTER
 
 # ----------------------------------------------------------------------------- ex2 top-k / top-p
-_FILTERS = '''
-def top_k_probs(probs: torch.Tensor, k: int) -> torch.Tensor:
-    """Keep the k largest probabilities of each row, zero the rest, renormalise."""
-    top = torch.topk(probs, k, dim=-1)
-    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)
-    return kept / kept.sum(dim=-1, keepdim=True)
+_FILTERS = ROUND2._FILTERS
 
-
-def top_p_probs(probs: torch.Tensor, p: float) -> torch.Tensor:
-    """Keep the smallest set of most likely tokens whose total reaches p, renormalise."""
-    sorted_probs, order = torch.sort(probs, dim=-1, descending=True)
-    before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs
-    sorted_kept = sorted_probs * (before < p)
-    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)
-    return kept / kept.sum(dim=-1, keepdim=True)
-'''
-
-_FILTERS_MASK = '''
-def top_k_probs(probs: torch.Tensor, k: int) -> torch.Tensor:
-    """Keep the k largest probabilities of each row, zero the rest, renormalise."""
-    idx = probs.topk(k, dim=-1).indices
-    kept = torch.zeros_like(probs)
-    kept.scatter_(-1, idx, probs.gather(-1, idx))
-    return kept / kept.sum(-1, keepdim=True)
-
-
-def top_p_probs(probs: torch.Tensor, p: float) -> torch.Tensor:
-    """Keep the smallest set of most likely tokens whose total reaches p, renormalise."""
-    values, order = probs.sort(-1, descending=True)
-    exclusive = torch.cat([torch.zeros_like(values[..., :1]), values.cumsum(-1)[..., :-1]], dim=-1)
-    keep_sorted = exclusive < p
-    keep = torch.zeros_like(keep_sorted).scatter(-1, order, keep_sorted)
-    kept = torch.where(keep, probs, torch.zeros_like(probs))
-    return kept / kept.sum(-1, keepdim=True)
-'''
+_FILTERS_MASK = ROUND2._FILTERS_MASK
 
 # ----------------------------------------------------------------------------- ex3 generate
-_GEN = '''
-@torch.no_grad()
-def generate(model: nn.Module, input_ids: torch.Tensor, max_new_tokens: int, pick,
-             eos_id: int | None = None) -> torch.Tensor:
-    """Append up to max_new_tokens tokens chosen by pick(last logits); stop after eos_id."""
-    ids = input_ids
-    past = None
-    feed = input_ids
-    for _ in range(max_new_tokens):
-        outputs = model(input_ids=feed, past_key_values=past, use_cache=True)
-        past = outputs.past_key_values
-        token = pick(outputs.logits[:, -1, :]).reshape(1, 1)
-        ids = torch.cat([ids, token.to(ids.dtype)], dim=1)
-        if eos_id is not None and token.item() == eos_id:
-            break
-        feed = token
-    return ids
-'''
+_GEN = ROUND2._GEN
 
-_GEN_STEPS = '''
-@torch.no_grad()
-def generate(model: nn.Module, input_ids: torch.Tensor, max_new_tokens: int, pick,
-             eos_id: int | None = None) -> torch.Tensor:
-    """Append up to max_new_tokens tokens chosen by pick(last logits); stop after eos_id."""
-    ids = input_ids.clone()
-    cache = None
-    for step in range(max_new_tokens):
-        if step == 0:
-            out = model(input_ids=ids, past_key_values=None, use_cache=True)
-        else:
-            out = model(input_ids=ids[:, -1:], past_key_values=cache, use_cache=True)
-        cache = out.past_key_values
-        new = pick(out.logits[:, -1, :])
-        ids = torch.cat((ids, new.view(1, 1).long()), dim=-1)
-        if eos_id is not None and int(new.view(-1)[0]) == eos_id:
-            break
-    return ids
-'''
+_GEN_STEPS = ROUND2._GEN_STEPS
 
 # ----------------------------------------------------------------------------- ex4 LoRA layer
-_LORA = '''
-class LoRALinear(nn.Module):
-    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0, dropout: float = 0.0):
-        super().__init__()
-        self.base = base
-        for p in self.base.parameters():
-            p.requires_grad = False
-        self.r, self.alpha = r, alpha
-        self.scale = alpha / r
-        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))
-        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, r))
-        self.dropout = nn.Dropout(dropout)
-        self.merged = False
+_LORA = ROUND2._LORA
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (..., d_in) -> (..., d_out)
-        result = self.base(x)
-        if self.merged:
-            return result
-        update = self.dropout(x) @ self.lora_A.T @ self.lora_B.T
-        return result + self.scale * update
-'''
-
-_LORA_LINEAR = '''
-class LoRALinear(nn.Module):
-    def __init__(self, base: nn.Linear, r: int = 8, alpha: float = 16.0, dropout: float = 0.0):
-        super().__init__()
-        base.weight.requires_grad_(False)
-        if base.bias is not None:
-            base.bias.requires_grad_(False)
-        self.base = base
-        self.r = r
-        self.alpha = alpha
-        a = torch.empty(r, base.in_features, dtype=base.weight.dtype, device=base.weight.device)
-        torch.nn.init.kaiming_uniform_(a, a=math.sqrt(5))
-        self.register_parameter("lora_A", nn.Parameter(a))
-        self.register_parameter("lora_B", nn.Parameter(base.weight.new_zeros(base.out_features, r)))
-        self.scale = self.alpha / self.r
-        self.drop = nn.Dropout(p=dropout)
-        self.merged = False
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (..., d_in) -> (..., d_out)
-        if self.merged:
-            return self.base(x)
-        low_rank = F.linear(F.linear(self.drop(x), self.lora_A), self.lora_B)
-        return self.base(x) + low_rank * self.scale
-'''
+_LORA_LINEAR = ROUND2._LORA_LINEAR
 
 # ----------------------------------------------------------------------------- ex5 merge
-_MERGE = '''
-@torch.no_grad()
-def merge(layer: nn.Module) -> nn.Module:
-    """W <- W + scale * B @ A, once; forward then skips the LoRA branch."""
-    if not layer.merged:
-        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)
-        layer.merged = True
-    return layer
+_MERGE = ROUND2._MERGE
 
-
-@torch.no_grad()
-def unmerge(layer: nn.Module) -> nn.Module:
-    """Undo merge: W <- W - scale * B @ A, once."""
-    if layer.merged:
-        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)
-        layer.merged = False
-    return layer
-'''
-
-_MERGE_ADDMM = '''
-@torch.no_grad()
-def merge(layer: nn.Module) -> nn.Module:
-    """W <- W + scale * B @ A, once; forward then skips the LoRA branch."""
-    if layer.merged:
-        return layer
-    w = layer.base.weight
-    w.copy_(torch.addmm(w, layer.lora_B.to(w.dtype), layer.lora_A.to(w.dtype), alpha=layer.scale))
-    layer.merged = True
-    return layer
-
-
-@torch.no_grad()
-def unmerge(layer: nn.Module) -> nn.Module:
-    """Undo merge: W <- W - scale * B @ A, once."""
-    if not layer.merged:
-        return layer
-    w = layer.base.weight
-    w.copy_(torch.addmm(w, layer.lora_B.to(w.dtype), layer.lora_A.to(w.dtype), alpha=-layer.scale))
-    layer.merged = False
-    return layer
-'''
+_MERGE_ADDMM = ROUND2._MERGE_ADDMM
 
 # ----------------------------------------------------------------------------- ex6 inject
-_INJECT = '''
-def add_lora(model: nn.Module, targets: tuple[str, ...], make_lora) -> nn.Module:
-    """Freeze the model, then wrap every nn.Linear named in `targets` with make_lora(linear)."""
-    for p in model.parameters():
-        p.requires_grad_(False)
-    for _, parent in list(model.named_modules()):
-        for child_name, child in list(parent.named_children()):
-            if child_name in targets and isinstance(child, nn.Linear):
-                setattr(parent, child_name, make_lora(child))
-    return model
+_INJECT = ROUND2._INJECT
 
-
-def count_parameters(model: nn.Module) -> tuple[int, int]:
-    """(number of trainable parameters, number of all parameters)."""
-    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    total = sum(p.numel() for p in model.parameters())
-    return trainable, total
-'''
-
-_INJECT_RECURSIVE = '''
-def add_lora(model: nn.Module, targets: tuple[str, ...], make_lora) -> nn.Module:
-    """Freeze the model, then wrap every nn.Linear named in `targets` with make_lora(linear)."""
-    model.requires_grad_(False)
-
-    def visit(module):
-        for name, child in list(module.named_children()):
-            if isinstance(child, nn.Linear) and name in targets:
-                setattr(module, name, make_lora(child))
-            else:
-                visit(child)
-
-    visit(model)
-    return model
-
-
-def count_parameters(model: nn.Module) -> tuple[int, int]:
-    """(number of trainable parameters, number of all parameters)."""
-    sizes = [(p.numel(), p.requires_grad) for p in model.parameters()]
-    return sum(n for n, grad in sizes if grad), sum(n for n, _ in sizes)
-'''
+_INJECT_RECURSIVE = ROUND2._INJECT_RECURSIVE
 
 # ----------------------------------------------------------------------------- ex7 examples
-_EXAMPLES = '''
-def tokenize_pair(tokenizer, instruction: str, response: str) -> dict:
-    """{'input_ids': prompt + answer token ids, 'labels': -100 over the prompt, the ids elsewhere}."""
-    prompt = tokenizer(chat_prompt(tokenizer, instruction), add_special_tokens=False).input_ids
-    answer = tokenizer(response + tokenizer.eos_token, add_special_tokens=False).input_ids
-    return {"input_ids": list(prompt) + list(answer), "labels": [-100] * len(prompt) + list(answer)}
+_EXAMPLES = ROUND2._EXAMPLES
 
-
-def collate(examples: list[dict], pad_id: int) -> dict:
-    """Right-pad a list of examples into (B, T_max) tensors input_ids, labels, attention_mask."""
-    width = max(len(e["input_ids"]) for e in examples)
-    input_ids = torch.full((len(examples), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(examples), width), -100, dtype=torch.long)
-    attention_mask = torch.zeros((len(examples), width), dtype=torch.long)
-    for row, e in enumerate(examples):
-        n = len(e["input_ids"])
-        input_ids[row, :n] = torch.tensor(e["input_ids"], dtype=torch.long)
-        labels[row, :n] = torch.tensor(e["labels"], dtype=torch.long)
-        attention_mask[row, :n] = 1
-    return {"input_ids": input_ids, "labels": labels, "attention_mask": attention_mask}
-'''
-
-_EXAMPLES_FPAD = '''
-def tokenize_pair(tokenizer, instruction: str, response: str) -> dict:
-    """{'input_ids': prompt + answer token ids, 'labels': -100 over the prompt, the ids elsewhere}."""
-    prompt_ids = tokenizer(chat_prompt(tokenizer, instruction), add_special_tokens=False)["input_ids"]
-    answer_ids = tokenizer(response + tokenizer.eos_token, add_special_tokens=False)["input_ids"]
-    input_ids = [*prompt_ids, *answer_ids]
-    labels = [-100 for _ in prompt_ids] + [i for i in answer_ids]
-    return {"input_ids": input_ids, "labels": labels}
-
-
-def collate(examples: list[dict], pad_id: int) -> dict:
-    """Right-pad a list of examples into (B, T_max) tensors input_ids, labels, attention_mask."""
-    width = max(len(e["input_ids"]) for e in examples)
-    ids, labs, masks = [], [], []
-    for e in examples:
-        gap = width - len(e["input_ids"])
-        ids.append(F.pad(torch.tensor(e["input_ids"], dtype=torch.long), (0, gap), value=pad_id))
-        labs.append(F.pad(torch.tensor(e["labels"], dtype=torch.long), (0, gap), value=-100))
-        masks.append(F.pad(torch.ones(len(e["input_ids"]), dtype=torch.long), (0, gap), value=0))
-    return {"input_ids": torch.stack(ids), "labels": torch.stack(labs), "attention_mask": torch.stack(masks)}
-'''
+_EXAMPLES_FPAD = ROUND2._EXAMPLES_FPAD
 
 # ----------------------------------------------------------------------------- ex8 loss
-_LOSS = '''
-def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy over the positions whose label is not -100."""
-    shift_logits = logits[:, :-1, :]
-    shift_labels = labels[:, 1:]
-    vocab = shift_logits.shape[-1]
-    return F.cross_entropy(shift_logits.reshape(-1, vocab), shift_labels.reshape(-1), ignore_index=-100)
-'''
+_LOSS = ROUND2._LOSS
 
-_LOSS_CHANNELS = '''
-def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-    """Mean next-token cross-entropy over the positions whose label is not -100."""
-    # (B, V, T-1) against (B, T-1): cross_entropy's "classes second" form; -100 is its default ignore_index
-    return F.cross_entropy(logits[:, :-1].transpose(1, 2), labels[:, 1:])
-'''
+_LOSS_CHANNELS = ROUND2._LOSS_CHANNELS
 
 # ----------------------------------------------------------------------------- ex9 training loop
-_TRAIN = '''
-def train_lora(model: nn.Module, batches: list[dict], optimizer: torch.optim.Optimizer, loss_fn,
-               accum_steps: int, device, on_step=None) -> list[float]:
-    """Gradient-accumulation training; returns the mean micro-batch loss of every optimizer step."""
-    n_steps = len(batches) // accum_steps
-    model.train()
-    history = []
-    bar = progress(range(n_steps), desc="LoRA fine-tuning")
-    for step in bar:
-        optimizer.zero_grad()
-        micro = []
-        for batch in batches[step * accum_steps:(step + 1) * accum_steps]:
-            input_ids = batch["input_ids"].to(device)
-            attention_mask = batch["attention_mask"].to(device)
-            labels = batch["labels"].to(device)
-            with autocast(device):
-                outputs = model(input_ids=input_ids, attention_mask=attention_mask)
-            loss = loss_fn(outputs.logits.float(), labels)
-            (loss / accum_steps).backward()
-            micro.append(loss.item())
-        optimizer.step()
-        step_loss = sum(micro) / len(micro)
-        history.append(step_loss)
-        bar.set_postfix(loss=f"{step_loss:.3f}")
-        if on_step is not None:
-            on_step(step, step_loss)
-    model.eval()
-    return history
-'''
+_TRAIN = ROUND2._TRAIN
 
-_TRAIN_FLAT = '''
-def train_lora(model: nn.Module, batches: list[dict], optimizer: torch.optim.Optimizer, loss_fn,
-               accum_steps: int, device, on_step=None) -> list[float]:
-    """Gradient-accumulation training; returns the mean micro-batch loss of every optimizer step."""
-    n_steps = len(batches) // accum_steps
-    model.train()
-    optimizer.zero_grad(set_to_none=True)
-    history, window = [], 0.0
-    bar = progress(total=n_steps, desc="fine-tuning")
-    for i, batch in enumerate(batches[:n_steps * accum_steps]):
-        batch = {key: value.to(device) for key, value in batch.items()}
-        with autocast(device):
-            logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-        loss = loss_fn(logits.float(), batch["labels"])
-        loss.div(accum_steps).backward()
-        window += float(loss.detach())
-        if (i + 1) % accum_steps == 0:
-            optimizer.step()
-            optimizer.zero_grad(set_to_none=True)
-            history.append(window / accum_steps)
-            window = 0.0
-            bar.update(1)
-            bar.set_postfix(loss=f"{history[-1]:.3f}")
-            if on_step is not None:
-                on_step(len(history) - 1, history[-1])
-    bar.close()
-    model.eval()
-    return history
-'''
+_TRAIN_FLAT = ROUND2._TRAIN_FLAT
 
 # ----------------------------------------------------------------------------- ex10 perplexity
-_PPL = '''
-@torch.no_grad()
-def perplexity(model: nn.Module, batches: list[dict], device) -> float:
-    """exp(total next-token NLL / number of counted tokens) over all batches."""
-    total_nll, total_count = 0.0, 0
-    for batch in batches:
-        input_ids = batch["input_ids"].to(device)
-        attention_mask = batch["attention_mask"].to(device)
-        targets = batch["labels"].to(device)[:, 1:]
-        logits = model(input_ids=input_ids, attention_mask=attention_mask).logits[:, :-1, :].float()
-        total_nll += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
-                                     ignore_index=-100, reduction="sum").item()
-        total_count += int((targets != -100).sum())
-    return math.exp(total_nll / total_count)
-'''
+_PPL = ROUND2._PPL
 
-_PPL_LSE = '''
-@torch.no_grad()
-def perplexity(model: nn.Module, batches: list[dict], device) -> float:
-    """exp(total next-token NLL / number of counted tokens) over all batches."""
-    nll = torch.zeros((), dtype=torch.float64)
-    tokens = 0
-    for batch in batches:
-        out = model(input_ids=batch["input_ids"].to(device), attention_mask=batch["attention_mask"].to(device))
-        z = out.logits[:, :-1].double()
-        y = batch["labels"].to(device)[:, 1:]
-        valid = y != -100
-        picked = z.gather(-1, y.clamp(min=0).unsqueeze(-1)).squeeze(-1)
-        per_token = torch.logsumexp(z, dim=-1) - picked
-        nll += per_token[valid].sum().cpu()
-        tokens += int(valid.sum())
-    return math.exp(nll.item() / tokens)
-'''
+_PPL_LSE = ROUND2._PPL_LSE
 
 CORRECT = {
     "ex1_next_token": [("logits[:, -1, :], F.one_hot, F.softmax", _NEXT),

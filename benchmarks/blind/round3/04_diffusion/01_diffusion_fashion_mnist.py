@@ -6,6 +6,10 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
+from benchmarks.blind.answers import earlier_round
+
+ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
+
 
 def _sub(source: str, old: str, new: str) -> str:
     assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
@@ -13,106 +17,22 @@ def _sub(source: str, old: str, new: str) -> str:
 
 
 # ----------------------------------------------------------------------------- ex1 schedules
-_SCHED = '''
-def linear_betas(num_steps: int, beta_start: float = 1e-4, beta_end: float = 0.02) -> torch.Tensor:
-    return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)
+_SCHED = ROUND2._SCHED
 
-
-def cosine_betas(num_steps: int, s: float = 0.008, max_beta: float = 0.999) -> torch.Tensor:
-    steps = torch.arange(num_steps + 1, dtype=torch.float64)
-    f = torch.cos((steps / num_steps + s) / (1 + s) * (math.pi / 2)) ** 2
-    betas = (1.0 - f[1:] / f[:-1]).clamp(max=max_beta)
-    return betas.float()
-
-
-def make_schedule(betas: torch.Tensor) -> Schedule:
-    alphas = 1.0 - betas
-    alpha_bars = torch.cumprod(alphas, dim=0)
-    alpha_bars_prev = torch.cat([alpha_bars.new_ones(1), alpha_bars[:-1]])
-    posterior_variance = betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)
-    return Schedule(betas=betas, alphas=alphas, alpha_bars=alpha_bars,
-                    alpha_bars_prev=alpha_bars_prev, posterior_variance=posterior_variance)
-'''
-
-_SCHED_LOOP = '''
-def linear_betas(num_steps: int, beta_start: float = 1e-4, beta_end: float = 0.02) -> torch.Tensor:
-    if num_steps == 1:
-        return torch.full((1,), beta_start, dtype=torch.float32)
-    frac = torch.arange(num_steps, dtype=torch.float64) / (num_steps - 1)
-    return (beta_start * (1 - frac) + beta_end * frac).to(torch.float32)
-
-
-def cosine_betas(num_steps: int, s: float = 0.008, max_beta: float = 0.999) -> torch.Tensor:
-    def alpha_bar(u):
-        return math.cos((u / num_steps + s) / (1 + s) * math.pi / 2) ** 2
-
-    out = []
-    for t in range(num_steps):
-        out.append(min(1 - alpha_bar(t + 1) / alpha_bar(t), max_beta))
-    return torch.tensor(out, dtype=torch.float32)
-
-
-def make_schedule(betas: torch.Tensor) -> Schedule:
-    alphas = 1 - betas
-    alpha_bars = torch.cumprod(alphas.double(), 0).to(betas.dtype)
-    alpha_bars_prev = torch.ones_like(alpha_bars)
-    alpha_bars_prev[1:] = alpha_bars[:-1]
-    posterior_variance = torch.where(torch.arange(len(betas)) == 0, torch.zeros_like(betas),
-                                     betas * (1 - alpha_bars_prev) / (1 - alpha_bars))
-    return Schedule(betas, alphas, alpha_bars, alpha_bars_prev, posterior_variance)
-'''
+_SCHED_LOOP = ROUND2._SCHED_LOOP
 
 # ----------------------------------------------------------------------------- ex2 forward noising
-_Q = '''
-def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: Schedule) -> torch.Tensor:
-    abar = schedule.alpha_bars.to(x0.device)[t]
-    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))
-    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)
-'''
+_Q = ROUND2._Q
 
-_Q_F64 = '''
-def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: Schedule) -> torch.Tensor:
-    abar = torch.gather(schedule.alpha_bars.double().to(x0.device), 0, t.long())
-    index = (slice(None),) + (None,) * (x0.ndim - 1)
-    signal = torch.sqrt(abar)[index]
-    spread = torch.sqrt(1.0 - abar)[index]
-    return torch.addcmul(signal * x0.double(), spread, noise.double()).to(x0.dtype)
-'''
+_Q_F64 = ROUND2._Q_F64
 
 # ----------------------------------------------------------------------------- ex3 time embedding
-_EMB = '''
-def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
-    half = dim // 2
-    i = torch.arange(half, device=t.device, dtype=torch.float32)
-    freqs = torch.exp(-math.log(max_period) * i / half)
-    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)
-    return torch.cat([angles.sin(), angles.cos()], dim=1)
-'''
+_EMB = ROUND2._EMB
 
-_EMB_POW = '''
-def timestep_embedding(t: torch.Tensor, dim: int, max_period: float = 10000.0) -> torch.Tensor:
-    two_i = torch.arange(0, dim, 2, device=t.device, dtype=torch.float32)     # 2i / dim = i / (dim / 2)
-    freqs = 1.0 / (max_period ** (two_i / dim))
-    angles = torch.outer(t.to(torch.float32), freqs)
-    return torch.hstack([torch.sin(angles), torch.cos(angles)])
-'''
+_EMB_POW = ROUND2._EMB_POW
 
 # ----------------------------------------------------------------------------- ex4 ResBlock
-_RES_INIT = '''
-class ResBlock(nn.Module):
-    def __init__(self, in_channels: int, out_channels: int, emb_dim: int, groups: int = 8):
-        super().__init__()
-        self.norm1 = nn.GroupNorm(groups, in_channels)
-        self.conv1 = nn.Conv2d(in_channels, out_channels, 3, padding=1)
-        self.emb_proj = nn.Linear(emb_dim, out_channels)  # one shift per output channel
-        self.norm2 = nn.GroupNorm(groups, out_channels)
-        self.conv2 = nn.Conv2d(out_channels, out_channels, 3, padding=1)
-        # a 1×1 convolution matches the channel count when it changes, else nothing to do
-        self.skip = nn.Conv2d(in_channels, out_channels, 1) if in_channels != out_channels else nn.Identity()
-
-    def forward(self, x: torch.Tensor, emb: torch.Tensor) -> torch.Tensor:
-        # x: (B, in_channels, H, W), emb: (B, emb_dim) -> (B, out_channels, H, W)
-'''
+_RES_INIT = ROUND2._RES_INIT
 _RES = _RES_INIT + '''        h = self.norm1(x)
         h = F.silu(h)
         h = self.conv1(h)
@@ -129,150 +49,24 @@ _RES_SEQ = _RES_INIT + '''        shift = self.emb_proj(emb).reshape(emb.shape[0
 '''
 
 # ----------------------------------------------------------------------------- ex5 loss
-_LOSS = '''
-def diffusion_loss(model: nn.Module, x0: torch.Tensor, y: torch.Tensor, schedule: Schedule,
-                   p_uncond: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
-    B, T = x0.shape[0], schedule.num_steps
-    t = torch.randint(0, T, (B,), generator=generator, device=x0.device)
-    noise = torch.randn(x0.shape, generator=generator, device=x0.device)
-    drop = torch.rand(B, generator=generator, device=x0.device) < p_uncond   # True: hide the label
-    y_in = torch.where(drop, torch.full_like(y, model.num_classes), y)
-    x_t = q_sample(x0, t, noise, schedule)
-    return F.mse_loss(model(x_t, t, y_in), noise)
-'''
+_LOSS = ROUND2._LOSS
 
-_LOSS_MASKED = '''
-def diffusion_loss(model: nn.Module, x0: torch.Tensor, y: torch.Tensor, schedule: Schedule,
-                   p_uncond: float = 0.1, generator: torch.Generator | None = None) -> torch.Tensor:
-    dev = x0.device
-    t = torch.randint(0, schedule.num_steps, (len(x0),), generator=generator, device=dev)
-    noise = torch.randn(x0.shape, generator=generator, device=dev)
-    drop = torch.rand(len(x0), generator=generator, device=dev) < p_uncond
-    labels = y.masked_fill(drop, model.num_classes)
-    predicted = model(q_sample(x0, t, noise, schedule), t, labels)
-    return F.mse_loss(predicted, noise, reduction="sum") / noise.numel()
-'''
+_LOSS_MASKED = ROUND2._LOSS_MASKED
 
 # ----------------------------------------------------------------------------- ex6 DDPM
-_DDPM = '''
-def ddpm_step(eps: torch.Tensor, t: int, x_t: torch.Tensor, schedule: Schedule, noise: torch.Tensor) -> torch.Tensor:
-    beta_t = schedule.betas[t]
-    mean = (x_t - beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps) / torch.sqrt(schedule.alphas[t])
-    if t == 0:
-        return mean
-    return mean + torch.sqrt(schedule.posterior_variance[t]) * noise
+_DDPM = ROUND2._DDPM
 
-
-@torch.no_grad()
-def ddpm_sample(eps_fn, shape, schedule: Schedule, generator: torch.Generator | None = None,
-                device="cpu", on_step=None) -> torch.Tensor:
-    x = torch.randn(shape, generator=generator, device=device)
-    for t in reversed(range(schedule.num_steps)):
-        eps = eps_fn(x, t)
-        if t > 0:
-            z = torch.randn(shape, generator=generator, device=device)
-        else:
-            z = torch.zeros(shape, device=device)
-        x = ddpm_step(eps, t, x, schedule, z)
-        if on_step is not None:
-            on_step(t, x)
-    return x
-'''
-
-_DDPM_RECIP = '''
-def ddpm_step(eps: torch.Tensor, t: int, x_t: torch.Tensor, schedule: Schedule, noise: torch.Tensor) -> torch.Tensor:
-    inv_sqrt_alpha = torch.rsqrt(schedule.alphas[t])
-    eps_coef = (1 - schedule.alphas[t]) * torch.rsqrt(1 - schedule.alpha_bars[t])
-    x_prev = inv_sqrt_alpha * (x_t - eps_coef * eps)
-    sigma = schedule.posterior_variance[t].sqrt() if t > 0 else torch.zeros(())
-    return x_prev + sigma * noise if t > 0 else x_prev
-
-
-@torch.no_grad()
-def ddpm_sample(eps_fn, shape, schedule: Schedule, generator: torch.Generator | None = None,
-                device="cpu", on_step=None) -> torch.Tensor:
-    x = torch.randn(shape, generator=generator, device=device)
-    t = schedule.num_steps
-    while t > 0:
-        t -= 1
-        predicted = eps_fn(x, t)
-        z = torch.randn(shape, generator=generator, device=device) if t else torch.zeros(shape, device=device)
-        x = ddpm_step(predicted, t, x, schedule, z)
-        if callable(on_step):
-            on_step(t, x)
-    return x
-'''
+_DDPM_RECIP = ROUND2._DDPM_RECIP
 
 # ----------------------------------------------------------------------------- ex7 DDIM
-_DDIM = '''
-def ddim_timesteps(num_train_steps: int, num_steps: int) -> list[int]:
-    k = num_train_steps // num_steps
-    return [i * k for i in range(num_steps - 1, -1, -1)]
+_DDIM = ROUND2._DDIM
 
-
-def ddim_step(eps: torch.Tensor, t: int, t_prev: int, x_t: torch.Tensor, alpha_bars: torch.Tensor) -> torch.Tensor:
-    a_t = alpha_bars[t]
-    a_prev = alpha_bars[t_prev] if t_prev >= 0 else torch.ones_like(a_t)
-    x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t.sqrt()
-    return (a_prev.sqrt() * x0_hat + (1 - a_prev).sqrt() * eps).to(x_t.dtype)
-
-
-@torch.no_grad()
-def ddim_sample(eps_fn, shape, alpha_bars: torch.Tensor, num_steps: int,
-                generator: torch.Generator | None = None, device="cpu") -> torch.Tensor:
-    steps = ddim_timesteps(len(alpha_bars), num_steps)
-    x = torch.randn(shape, generator=generator, device=device)
-    for i, t in enumerate(steps):
-        t_prev = steps[i + 1] if i + 1 < len(steps) else -1
-        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)
-    return x
-'''
-
-_DDIM_COEF = '''
-def ddim_timesteps(num_train_steps: int, num_steps: int) -> list[int]:
-    k = num_train_steps // num_steps
-    return list(range(0, num_steps * k, k))[::-1]
-
-
-def ddim_step(eps: torch.Tensor, t: int, t_prev: int, x_t: torch.Tensor, alpha_bars: torch.Tensor) -> torch.Tensor:
-    a_t = float(alpha_bars[t])
-    a_prev = float(alpha_bars[t_prev]) if t_prev != -1 else 1.0
-    # x_{t'} = sqrt(a'/a) x_t + (sqrt(1 - a') - sqrt(a' (1 - a) / a)) eps: the same jump, one line
-    c_x = math.sqrt(a_prev / a_t)
-    c_eps = math.sqrt(1 - a_prev) - math.sqrt(a_prev * (1 - a_t) / a_t)
-    return (c_x * x_t + c_eps * eps).to(x_t.dtype)
-
-
-@torch.no_grad()
-def ddim_sample(eps_fn, shape, alpha_bars: torch.Tensor, num_steps: int,
-                generator: torch.Generator | None = None, device="cpu") -> torch.Tensor:
-    steps = ddim_timesteps(alpha_bars.shape[0], num_steps)
-    x = torch.randn(shape, generator=generator, device=device)
-    for t, t_prev in zip(steps, steps[1:] + [-1]):
-        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)
-    return x
-'''
+_DDIM_COEF = ROUND2._DDIM_COEF
 
 # ----------------------------------------------------------------------------- ex8 guidance
-_CFG = '''
-def guided_eps(model: nn.Module, x: torch.Tensor, t: int, y: torch.Tensor, scale: float) -> torch.Tensor:
-    B = x.shape[0]
-    null = torch.full_like(y, model.num_classes)
-    steps = torch.full((2 * B,), t, dtype=torch.long, device=x.device)
-    out = model(torch.cat([x, x], dim=0), steps, torch.cat([y, null], dim=0))
-    eps_c, eps_u = out.chunk(2, dim=0)
-    return eps_u + scale * (eps_c - eps_u)
-'''
+_CFG = ROUND2._CFG
 
-_CFG_SPLIT = '''
-def guided_eps(model: nn.Module, x: torch.Tensor, t: int, y: torch.Tensor, scale: float) -> torch.Tensor:
-    n = len(x)
-    x2 = x.repeat(2, *([1] * (x.dim() - 1)))
-    y2 = torch.cat((y.new_full((n,), model.num_classes), y))
-    t2 = torch.tensor(t, device=x.device).repeat(2 * n)
-    eps_u, eps_c = torch.tensor_split(model(x2, t2, y2), 2)
-    return (1 - scale) * eps_u + scale * eps_c
-'''
+_CFG_SPLIT = ROUND2._CFG_SPLIT
 
 CORRECT = {
     "ex1_schedule": [("linspace, vectorised float64 cosine, cumprod, cat", _SCHED),

@@ -8,6 +8,10 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
+from benchmarks.blind.answers import earlier_round
+
+ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
+
 
 def _sub(source: str, old: str, new: str) -> str:
     assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
@@ -15,193 +19,29 @@ def _sub(source: str, old: str, new: str) -> str:
 
 
 # ----------------------------------------------------------------------------- ex1 FGSM
-_FGSM = '''
-def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
-    """One step of size eps up the loss, in the sign of the input gradient; pixels kept in [0, 1]."""
-    x_req = x.detach().clone().requires_grad_(True)
-    loss = F.cross_entropy(model(x_req), y)
-    grad = torch.autograd.grad(loss, x_req)[0]
-    step = eps * torch.sign(grad)
-    return torch.clamp(x_req.detach() + step, 0.0, 1.0)
-'''
+_FGSM = ROUND2._FGSM
 
-_FGSM_F64 = '''
-def fgsm(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
-    """One step of size eps up the loss, in the sign of the input gradient; pixels kept in [0, 1]."""
-    leaf = torch.empty_like(x).copy_(x)
-    leaf.requires_grad = True
-    nll = F.nll_loss(F.log_softmax(model(leaf), dim=1), y)
-    nll.backward()
-    with torch.no_grad():
-        moved = leaf.double() + eps * leaf.grad.double().sign()
-        out = torch.clip(moved, 0.0, 1.0).to(x.dtype)
-    return out
-'''
+_FGSM_F64 = ROUND2._FGSM_F64
 
 # ----------------------------------------------------------------------------- ex2 accuracy
-_ACC = '''
-def accuracy_under_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attack=None,
-                          batch_size: int = 256) -> float:
-    """Share of (x, y) that the model classifies correctly after attack(model, x, y) (None: clean)."""
-    model.eval()
-    device = next(model.parameters()).device
-    n_right = 0
-    for i in range(0, x.shape[0], batch_size):
-        xb = x[i:i + batch_size].to(device)
-        yb = y[i:i + batch_size].to(device)
-        if attack is not None:
-            xb = attack(model, xb, yb)
-        with torch.no_grad():
-            logits = model(xb)
-        n_right += (logits.argmax(dim=1) == yb).sum().item()
-    return n_right / x.shape[0]
-'''
+_ACC = ROUND2._ACC
 
-_ACC_SPLIT = '''
-def accuracy_under_attack(model: nn.Module, x: torch.Tensor, y: torch.Tensor, attack=None,
-                          batch_size: int = 256) -> float:
-    """Share of (x, y) that the model classifies correctly after attack(model, x, y) (None: clean)."""
-    model.train(mode=False)
-    dev = next(iter(model.parameters())).device
-    hits = []
-    for xb, yb in zip(torch.split(x, batch_size), torch.split(y, batch_size)):
-        xb, yb = xb.to(dev), yb.to(dev)
-        inputs = attack(model, xb, yb) if attack is not None else xb
-        with torch.inference_mode():
-            hits.append(torch.eq(model(inputs).argmax(-1), yb).cpu())
-    return float(torch.cat(hits).double().mean())
-'''
+_ACC_SPLIT = ROUND2._ACC_SPLIT
 
 # ----------------------------------------------------------------------------- ex3 PGD
-_PGD = '''
-def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float, steps: int,
-        random_start: bool = False) -> torch.Tensor:
-    """`steps` signed-gradient steps of size alpha, each projected onto the eps-box around x and [0, 1]."""
-    x_orig = x.detach().clone()
-    if random_start:
-        x_adv = (x_orig + torch.empty_like(x_orig).uniform_(-eps, eps)).clamp(0.0, 1.0)
-    else:
-        x_adv = x_orig.clone()
-    for _ in range(steps):
-        x_adv = x_adv.detach().requires_grad_(True)
-        loss = F.cross_entropy(model(x_adv), y)
-        (grad,) = torch.autograd.grad(loss, [x_adv])
-        x_adv = x_adv.detach() + alpha * grad.sign()
-        x_adv = torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)
-        x_adv = torch.clamp(x_adv, 0.0, 1.0)
-    return x_adv.detach()
-'''
+_PGD = ROUND2._PGD
 
-_PGD_DELTA = '''
-def pgd(model: nn.Module, x: torch.Tensor, y: torch.Tensor, eps: float, alpha: float, steps: int,
-        random_start: bool = False) -> torch.Tensor:
-    """`steps` signed-gradient steps of size alpha, each projected onto the eps-box around x and [0, 1]."""
-    clean = x.detach()
-    delta = torch.zeros_like(clean)
-    if random_start:
-        delta = torch.empty_like(clean).uniform_(-eps, eps)
-        delta = (clean + delta).clamp(0, 1) - clean
-    step = 0
-    while step < steps:
-        delta = delta.detach().requires_grad_()
-        F.cross_entropy(model(clean + delta), y).backward()
-        with torch.no_grad():
-            delta = (delta + alpha * delta.grad.sign()).clamp(-eps, eps)
-            delta = (clean + delta).clamp(0, 1) - clean
-        step += 1
-    return (clean + delta).detach()
-'''
+_PGD_DELTA = ROUND2._PGD_DELTA
 
 # ----------------------------------------------------------------------------- ex4 targeted PGD
-_TGT = '''
-def targeted_pgd(model: nn.Module, x: torch.Tensor, target: torch.Tensor, eps: float, alpha: float,
-                 steps: int) -> torch.Tensor:
-    """PGD that pushes every x toward its class in `target`: steps down the target's loss."""
-    x_orig = x.detach().clone()
-    x_adv = x_orig.clone()
-    for _ in range(steps):
-        x_adv = x_adv.detach().requires_grad_(True)
-        loss = F.cross_entropy(model(x_adv), target)
-        (grad,) = torch.autograd.grad(loss, [x_adv])
-        x_adv = x_adv.detach() - alpha * grad.sign()
-        x_adv = torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)
-        x_adv = torch.clamp(x_adv, 0.0, 1.0)
-    return x_adv.detach()
-'''
+_TGT = ROUND2._TGT
 
-_TGT_NEG = '''
-def targeted_pgd(model: nn.Module, x: torch.Tensor, target: torch.Tensor, eps: float, alpha: float,
-                 steps: int) -> torch.Tensor:
-    """PGD that pushes every x toward its class in `target`: steps down the target's loss."""
-    base = x.detach()
-    low = torch.maximum(base - eps, torch.zeros_like(base))
-    high = torch.minimum(base + eps, torch.ones_like(base))
-    cur = base.clone()
-    for _ in range(steps):
-        cur.requires_grad_(True)
-        objective = -F.nll_loss(torch.log_softmax(model(cur), dim=-1), target)   # ascend minus the loss
-        objective.backward()
-        with torch.no_grad():
-            cur = torch.minimum(torch.maximum(cur + alpha * cur.grad.sign(), low), high)
-    return cur.detach()
-'''
+_TGT_NEG = ROUND2._TGT_NEG
 
 # ----------------------------------------------------------------------------- ex5 adversarial training
-_TRAIN = '''
-def train_adversarial(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, attack,
-                      epochs: int, on_epoch=None) -> list[float]:
-    """Train on attack(model, x, y) instead of x; return the mean batch loss of every epoch."""
-    device = next(model.parameters()).device
-    history = []
-    for epoch in range(epochs):
-        batch_losses = []
-        for x, y in loader:
-            x, y = x.to(device), y.to(device)
-            model.eval()
-            x_adv = attack(model, x, y)
-            model.train()
-            optimizer.zero_grad()
-            loss = F.cross_entropy(model(x_adv), y)
-            loss.backward()
-            optimizer.step()
-            batch_losses.append(loss.item())
-        mean_loss = sum(batch_losses) / len(batch_losses)
-        history.append(mean_loss)
-        if on_epoch is not None:
-            on_epoch(epoch, mean_loss)
-    return history
-'''
+_TRAIN = ROUND2._TRAIN
 
-_TRAIN_FSUM = '''
-import math as _math
-
-
-def train_adversarial(model: nn.Module, loader: DataLoader, optimizer: torch.optim.Optimizer, attack,
-                      epochs: int, on_epoch=None) -> list[float]:
-    """Train on attack(model, x, y) instead of x; return the mean batch loss of every epoch."""
-    device = next(model.parameters()).device
-    out = []
-    epoch = 0
-    while epoch < epochs:
-        seen = []
-        for batch in loader:
-            xb, yb = (t.to(device) for t in batch)
-            model.train(False)
-            adv = attack(model, xb, yb).detach()
-            model.train(True)
-            for p in model.parameters():
-                p.grad = None
-            logp = torch.log_softmax(model(adv), dim=-1)
-            loss = -logp.gather(1, yb[:, None]).mean()
-            loss.backward()
-            optimizer.step()
-            seen.append(float(loss))
-        out.append(_math.fsum(seen) / len(seen))
-        if callable(on_epoch):
-            on_epoch(epoch, out[-1])
-        epoch += 1
-    return out
-'''
+_TRAIN_FSUM = ROUND2._TRAIN_FSUM
 
 CORRECT = {
     "ex1_fgsm": [("autograd.grad, torch.sign, torch.clamp", _FGSM),

@@ -1,0 +1,37 @@
+"""Loading a blind round's answer files: <round folder>/<lab>/<notebook>.py (MUTANTS, CORRECT).
+
+    from benchmarks.blind.answers import load_answers, earlier_round
+    module = load_answers(Path("benchmarks/blind/round3"), "05_adversarial/05_adversarial")
+    ROUND2 = earlier_round(2, __file__)   # in an answer file: the same notebook's answers of round 2
+
+An answer file may reuse an earlier round's sources (a right answer kept as the reference the
+proofs compare with) by name instead of copying them.
+"""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+BLIND = Path(__file__).resolve().parent
+
+
+def load_answers(folder: Path, name: str) -> ModuleType | None:
+    """The answer module of notebook `name` ("lab/notebook") in `folder`, None when it has none."""
+    path = Path(folder) / f"{name}.py"
+    if not path.exists():
+        return None
+    spec = importlib.util.spec_from_file_location(f"blind_{Path(folder).name}_{name.replace('/', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def earlier_round(number: int, answer_file: str) -> ModuleType:
+    """The answers of round `number` for the same notebook as `answer_file` (an answer file's __file__)."""
+    path = Path(answer_file).resolve()
+    name = f"{path.parent.name}/{path.stem}"
+    module = load_answers(BLIND / f"round{number}", name)
+    if module is None:
+        raise FileNotFoundError(f"round {number} has no answers for {name}")
+    return module
