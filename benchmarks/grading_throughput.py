@@ -2,11 +2,13 @@
 
     python benchmarks/grading_throughput.py --n 40 --workers 2
     python benchmarks/grading_throughput.py --n 20 --workers 1 2 --skip-nbgrader   # speed-up per worker
+    python benchmarks/grading_throughput.py --n 10 --notebook 05_adversarial/05_adversarial
 
-Grades N copies of lab 01 part 1 (the solution's answers) three ways on this machine and prints
-wall time, time per submission and peak memory (max RSS of this process's children). nbgrader
-runs in its own course folder built here (release + `nbgrader autograde`, serial, no sandbox);
-labgrader runs as in production (bwrap sandbox, solution reference run cached beforehand).
+Grades N copies of one notebook (default lab 01 part 1; the solution's answers) three ways on this
+machine and prints wall time, time per submission and peak memory (max RSS of this process's
+children). nbgrader runs in its own course folder built here (release + `nbgrader autograde`,
+serial, no sandbox, every cell); labgrader runs as in production (bwrap sandbox, display-only cells
+skipped, the solution's reference run done beforehand).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-LAB, NB = "01_music_rnn", "01_pytorch_primer"
+LAB, NB = "01_music_rnn", "01_pytorch_primer"  # --notebook LAB/NB sets them
 
 
 def children_maxrss_mb() -> float:
@@ -71,11 +73,14 @@ def _warm(root: Path) -> Path:
 
 
 def main() -> None:
+    global LAB, NB
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--workers", type=int, nargs="+", default=[2], help="one or more worker counts")
     parser.add_argument("--skip-nbgrader", action="store_true")
+    parser.add_argument("--notebook", default=f"{LAB}/{NB}", help="LAB/NOTEBOOK of solutions/ to grade")
     args = parser.parse_args()
+    LAB, NB = args.notebook.split("/")
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         root = Path(tmp)
         rows = []

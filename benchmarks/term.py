@@ -2,6 +2,7 @@
 
     DEEPLABS_MODE=fast .venv/bin/python benchmarks/term.py --students 40 --workers 2
     DEEPLABS_MODE=fast .venv/bin/python benchmarks/term.py --students 8 --serial-check   # + a 1-worker rerun
+    DEEPLABS_MODE=fast .venv/bin/python benchmarks/term.py --students 40 --labs 01_music_rnn
 
 Students come from the sample classes (tests/sample_class.py): student i hands in, in every lab,
 the i-th of [the solution, round 0, control 0, round 1, control 1, …] (wrong answers and right
@@ -39,10 +40,10 @@ LABS = sorted(p.name for p in (REPO / "solutions").iterdir() if list(p.glob("*.i
 SEED = "20261202"
 
 
-def build_term(students: int, root: Path) -> dict[str, Path]:
+def build_term(students: int, root: Path, labs: list[str]) -> dict[str, Path]:
     """root/subs/<lab>/s<i>/<notebook>.ipynb for every lab; returns {lab: submissions folder}."""
     folders = {}
-    for lab in LABS:
+    for lab in labs:
         pool = root / "pool" / lab
         plan = build_sample_class(REPO, lab, pool)
         rounds = sorted(s for s in plan if s.startswith("round"))
@@ -101,16 +102,17 @@ def main() -> int:
     parser.add_argument("--students", type=int, default=40)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--serial-check", action="store_true")
+    parser.add_argument("--labs", nargs="+", choices=LABS, default=LABS, help="only these labs (default: all)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="term-") as tmp:
         root = Path(tmp)
-        folders = build_term(args.students, root)
+        folders = build_term(args.students, root, args.labs)
         started = time.monotonic()
         rows, scores = grade_term(folders, root / "workspace", args.workers)
         total = time.monotonic() - started
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"{args.students} students × {sum(len(list((REPO / 'solutions' / lab).glob('*.ipynb'))) for lab in LABS)}"
-              f" notebooks, {args.workers} workers")
+        notebooks = sum(len(list((REPO / "solutions" / lab).glob("*.ipynb"))) for lab in args.labs)
+        print(f"{args.students} students × {notebooks} notebooks, {args.workers} workers")
         print(f"{'lab':<22} {'notebooks':>9} {'wall s':>8} {'median sandbox s':>17} {'reference s':>12}")
         for lab, row in rows.items():
             print(f"{lab:<22} {row['notebooks']:>9} {row['wall']:>8.1f} {row['median']:>17.1f}"

@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository, a throwaway course workspace, one graded sample class."""
+"""Shared fixtures: the repository, a course workspace per test module, the solution runs they share."""
 from __future__ import annotations
 
 import os
@@ -17,10 +17,26 @@ def repo() -> Path:
 
 
 @pytest.fixture(scope="session")
-def course(tmp_path_factory):
+def _solution_runs(tmp_path_factory) -> Path:
+    """What the solution's runs leave (workspace/reference: expected records; workspace/cache: the
+    converted models), shared by every module's course: a reference run costs minutes, and its
+    result depends only on the notebook, the seed and the environment, which all modules share."""
+    root = tmp_path_factory.mktemp("solution-runs")
+    for name in ("reference", "cache"):
+        (root / name).mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, _solution_runs):
+    """A course workspace of the test module's own (gradebook, submissions, feedback, state), so a
+    test sees only the students its own module graded; the solution's runs are shared."""
     from labgrader.config import load_course
 
     course = load_course(workspace=tmp_path_factory.mktemp("workspace"), repo=REPO)
+    course.workspace.mkdir(parents=True, exist_ok=True)
+    for name in ("reference", "cache"):
+        (course.workspace / name).symlink_to(_solution_runs / name, target_is_directory=True)
     # A fixed grader seed keeps CI reproducible; LABGRADER_TEST_SEED=<n> replays the suite on other
     # inputs (hidden checks must catch every wrong answer whatever the seed).
     (course.workspace / "secret_seed").write_text(os.environ.get("LABGRADER_TEST_SEED", "20261127"))

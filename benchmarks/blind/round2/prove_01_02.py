@@ -216,8 +216,8 @@ def probe_ex2_batch(ns):
 
 
 def probe_ex3_model(ns):
-    MusicLSTM, MusicConfig = ns["MusicLSTM"], ns["MusicConfig"]
-    cfg = MusicConfig(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
+    MusicLSTM, Config = ns["MusicLSTM"], ns["Config"]
+    cfg = Config(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
     x = torch.randint(0, 7, (3, 4), generator=torch.Generator().manual_seed(1))
 
     def evaluate():
@@ -309,11 +309,11 @@ def probe_ex6_sample(ns):
 
 def probe_ex7_evaluate(ns):
     bpc, rate = ns["bits_per_char"], ns["valid_tune_rate"]
-    MusicLSTM, MusicConfig = ns["MusicLSTM"], ns["MusicConfig"]
+    MusicLSTM, Config = ns["MusicLSTM"], ns["Config"]
     ids = torch.randint(0, 6, (53,), generator=torch.Generator().manual_seed(0))
 
     def lstm_bpc(seq_len):
-        model = seeded(0, lambda: MusicLSTM(MusicConfig(vocab_size=6, embedding_dim=4, hidden_size=8, num_layers=1)))
+        model = seeded(0, lambda: MusicLSTM(Config(vocab_size=6, embedding_dim=4, hidden_size=8, num_layers=1)))
         return bpc(model, ids, seq_len=seq_len)
     yield "LSTM, seq_len 8", lambda: lstm_bpc(8)
     yield "LSTM, seq_len 52", lambda: lstm_bpc(52)

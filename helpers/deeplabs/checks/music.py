@@ -101,9 +101,9 @@ def check_get_batch(get_batch) -> None:
             assert_shape(y, (1, 10), "y")
 
 
-def check_model(MusicLSTM, MusicConfig) -> None:
+def check_model(MusicLSTM, Config) -> None:
     with Checks("MusicLSTM") as c:
-        cfg = MusicConfig(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
+        cfg = Config(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
         torch.manual_seed(0)
         with c.case("layers named embedding (Embedding), lstm (LSTM), head (Linear)",
                     hint="self.embedding = nn.Embedding(...); self.lstm = nn.LSTM(...); self.head = nn.Linear(...)"):

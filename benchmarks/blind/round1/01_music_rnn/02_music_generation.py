@@ -106,7 +106,7 @@ import torch.nn.functional as F
 
 
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(num_embeddings=cfg.vocab_size, embedding_dim=cfg.embedding_dim)
         self.lstm = nn.LSTM(input_size=cfg.embedding_dim, hidden_size=cfg.hidden_size,
@@ -123,7 +123,7 @@ class MusicLSTM(nn.Module):
 '''
 _EX3_FLAT = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
         self.lstm = nn.LSTM(cfg.embedding_dim, cfg.hidden_size, cfg.num_layers, batch_first=True)
@@ -137,7 +137,7 @@ class MusicLSTM(nn.Module):
 '''
 _EX3 = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
         self.lstm = nn.LSTM(cfg.embedding_dim, cfg.hidden_size, num_layers=cfg.num_layers, batch_first=True{lstm})

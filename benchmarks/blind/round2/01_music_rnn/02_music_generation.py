@@ -85,7 +85,7 @@ _EX2_FRESH_GEN = _EX2.format(pre="    if generator is None:\n        generator =
 # ---- ex3_model --------------------------------------------------------------------------------
 _EX3 = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
         self.lstm = nn.LSTM(cfg.embedding_dim, cfg.hidden_size, num_layers=cfg.num_layers, batch_first=True)
@@ -99,7 +99,7 @@ _FWD = "        out, state = self.lstm(self.embedding(x), state)\n        return
 _EX3_OK = _EX3.format(forward=_FWD)
 _EX3_EINSUM = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(num_embeddings=cfg.vocab_size, embedding_dim=cfg.embedding_dim)
         self.lstm = nn.LSTM(input_size=cfg.embedding_dim, hidden_size=cfg.hidden_size,

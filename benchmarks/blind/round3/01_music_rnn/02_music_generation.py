@@ -82,7 +82,7 @@ _EX2_SEQ_ROWS = _sub(_EX2_OK, "(batch_size,), generator=generator)", "(seq_len,)
 # ---- ex3_model --------------------------------------------------------------------------------
 _EX3_OK = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
         self.lstm = nn.LSTM(cfg.embedding_dim, cfg.hidden_size, num_layers=cfg.num_layers, batch_first=True)
@@ -95,7 +95,7 @@ class MusicLSTM(nn.Module):
 '''
 _EX3_MATMUL = '''
 class MusicLSTM(nn.Module):
-    def __init__(self, cfg: MusicConfig):
+    def __init__(self, cfg: Config):
         super().__init__()
         self.cfg = cfg
         self.embedding = nn.Embedding(cfg.vocab_size, cfg.embedding_dim)
