@@ -55,14 +55,13 @@ def test_cells(nb) -> dict[str, str]:
 
 
 def records_by_cell(records: list[dict], cells: dict[str, str]) -> dict[str, dict[str, dict]]:
-    """grade_id -> {check name -> entry}, in recording order."""
+    """grade_id -> {check name -> entry}, in recording order (the runner tags each record with the
+    grade id, or the cell id, of the cell that was running)."""
     out: dict[str, dict[str, dict]] = {gid: {} for gid in cells.values()}
-    cell = None
-    for entry in records:
-        if "__cell__" in entry:
-            cell = cells.get(entry["__cell__"])
-            continue
-        out.setdefault(cell or "(not in a test cell)", {})[entry.get("name")] = entry
+    for item in records:
+        cell = item.get("cell")
+        gid = cells.get(cell, cell) if cell else "(not in a test cell)"
+        out.setdefault(gid, {})[item["entry"].get("name")] = item["entry"]
     return out
 
 

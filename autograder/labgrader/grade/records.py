@@ -39,7 +39,7 @@ def checks_from_reference(records: list[dict], alternate: list[dict] | None = No
         same = alternate is not None and json.dumps(other.get((cell, name)), sort_keys=True) == json.dumps(
             entry.get("value"), sort_keys=True)
         checks.append(HiddenCheck(name, cell, rule, float(entry.get("weight", 1.0)), entry.get("value"),
-                            guessable=same or rule.get("kind") in GATED_RULES, hint=entry.get("hint")))
+                                  guessable=same or rule.get("kind") in GATED_RULES, hint=entry.get("hint")))
     return checks
 
 
