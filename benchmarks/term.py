@@ -126,6 +126,13 @@ def main() -> int:
             _, serial = grade_term(folders, root / "serial", 1)
             same = serial == scores
             print(f"serial rerun (1 worker, same seed): gradebook {'identical' if same else 'DIFFERENT'}")
+            for lab in scores:
+                for student in sorted(set(scores[lab]) | set(serial[lab])):
+                    a, b = scores[lab].get(student, {}), serial[lab].get(student, {})
+                    for key in sorted(set(a) | set(b)):
+                        if a.get(key) != b.get(key):
+                            print(f"  {lab} {student} {key}: {a.get(key)} with {args.workers} workers, "
+                                  f"{b.get(key)} with 1")
             return 0 if same else 1
     return 0
 

@@ -112,6 +112,30 @@ def test_a_slurm_job_script_run_as_a_node_grades_like_the_thread_pool(course, tm
 
 
 @pytest.mark.slow
+def test_every_kernel_runs_with_the_reference_runs_thread_count_whatever_the_workers(course, tmp_path, notebooks,
+                                                                                      monkeypatch):
+    """With one worker on two cores a kernel used to get two threads, while the solution's reference
+    ran with one: torch then sums in another order, and benchmarks/term.py --serial-check found a
+    grade that changed between a 2-worker batch and a serial one."""
+    from labgrader.grade import batch
+    from labgrader.grade.reference import REFERENCE_THREADS
+
+    threads, execute = [], batch.execute
+
+    def spy(nb, seed, limits, kind, n_threads, *rest, **kwargs):
+        threads.append(n_threads)
+        return execute(nb, seed, limits, kind, n_threads, *rest, **kwargs)
+
+    monkeypatch.setattr(batch, "execute", spy)
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "alone-ann.ipynb").write_text(notebooks["solution"])
+    scores = [grade_lab(course, LAB, subs, workers=workers, quiet=True, notebooks=[NB], force=True).scores[0].score
+              for workers in (1, 2)]
+    assert threads == [REFERENCE_THREADS, REFERENCE_THREADS] and scores == [notebooks["max"]] * 2
+
+
+@pytest.mark.slow
 def test_kill_minus_nine_then_rerun_gives_the_uninterrupted_gradebook(course, tmp_path, notebooks):
     subs = tmp_path / "subs"
     subs.mkdir()

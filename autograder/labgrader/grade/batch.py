@@ -35,7 +35,8 @@ from .assemble import (SubmissionError, StudentFiles, assemble, find_submissions
                        printable_name, read_source, read_submission_bytes)
 from .execute import GraderError, execute, sweep_stale_jobs
 from .gradebook import write
-from .reference import environment_hash, grading_seed, notebook_hash, reference_checks, shared_cache
+from .reference import (REFERENCE_THREADS, environment_hash, grading_seed, notebook_hash, reference_checks,
+                        shared_cache)
 from .integrity import library_calls, tripwires
 from .score import NotebookScore, flag_for_review, score_notebook, zero_score
 
@@ -273,7 +274,10 @@ def grade_lab(course: Course, lab: str, submissions: Path, workers: int = 2, for
     report = Report(lab, "")
     jobs = pending_jobs(submissions, lab_notebooks, state, seed, force, report)
 
-    threads = max(1, (os.cpu_count() or 1) // max(1, workers))
+    # One thread per kernel, as in the solution's reference run, whatever the number of workers: with
+    # more threads torch sums in another order, and a value near a tolerance could then pass in a
+    # batch and fail when graded alone (benchmarks/term.py --serial-check found such a flip).
+    threads = REFERENCE_THREADS
     cache = shared_cache(course)
     layers: dict[str, None] = {}
     with executor(workers, scheduler) as pool:

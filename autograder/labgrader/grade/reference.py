@@ -31,6 +31,11 @@ from .records import checks_from_reference
 PROTOCOL = "records-2"  # bump when what a reference run stores changes
 
 
+# Every kernel, the solution's and the students', runs with this many threads: the same order of
+# floating-point sums, so a grade does not depend on how many notebooks ran beside it.
+REFERENCE_THREADS = 1
+
+
 class SolutionRunError(RuntimeError):
     """The solution notebook cannot serve as the reference: the message says what to fix."""
 
@@ -102,10 +107,10 @@ def reference_checks(course: Course, lab: str, source_path: Path, seed: int, kin
         source = without_display_only(source)
     cache_dir = shared_cache(course)
     # the first run may fill the shared cache (lab 03's converted model): run it before the other
-    first = execute(source, seed, limits, kind, shared_cache=cache_dir, trusted=True)
+    first = execute(source, seed, limits, kind, REFERENCE_THREADS, shared_cache=cache_dir, trusted=True)
     with ThreadPoolExecutor(1) as pool:
-        second = pool.submit(execute, source, alternate_seed(seed), limits, kind, shared_cache=cache_dir,
-                             trusted=True).result()
+        second = pool.submit(execute, source, alternate_seed(seed), limits, kind, REFERENCE_THREADS,
+                             shared_cache=cache_dir, trusted=True).result()
     problems = _run_problems(first) + [f"(second seed) {p}" for p in _run_problems(second)]
     if problems:
         raise SolutionRunError(f"{label}: the solution's run is not usable for grading: " + "; ".join(problems))
