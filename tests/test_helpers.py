@@ -10,7 +10,7 @@ import torch
 from deeplabs.budget import budget, mode, why
 from deeplabs.checks import Checks, assert_close
 from deeplabs.device import get_device
-from deeplabs.grading import encode, record
+from deeplabs.grading import defaults_of, encode, record
 from deeplabs.precision import autocast, autocast_dtype
 from deeplabs.seeding import seed_everything
 
@@ -127,6 +127,31 @@ def test_figure_slider_flips_between_pre_drawn_images():
     shown = image.value
     slider.value = 3.0
     assert image.value != shown and image.value[:4] == b"\x89PNG"
+
+
+def test_defaults_of_tells_a_changed_default_from_the_same_one_written_another_way():
+    def given(x, eps: float = 1e-6, max_period: float = 10000.0, device="cpu", generator=None, batch_size=512):
+        ...
+
+    cpu = torch.device("cpu")
+
+    def same(x, eps=0.000001, max_period=10000, device=cpu, generator=None, batch_size=64):
+        ...
+
+    def changed(x, eps=1e-5, max_period=10000.0, device="cpu", generator=None, batch_size=512):
+        ...
+
+    class Layer:
+        def __init__(self, base, r: int = 8, alpha: float = 16.0):
+            ...
+
+    ignore = ("batch_size",)
+    assert defaults_of(given, ignore=ignore)["given"] == defaults_of(same, ignore=ignore)["same"]
+    assert defaults_of(given, ignore=ignore)["given"] != defaults_of(changed, ignore=ignore)["changed"]
+    assert "batch_size" in defaults_of(given)["given"]
+    assert "batch_size" not in defaults_of(given, ignore=ignore)["given"]
+    assert defaults_of(Layer.__init__) == {"Layer.__init__": {"r": 8.0, "alpha": 16.0}}
+    encode(defaults_of(given, Layer.__init__))  # recordable as it is
 
 
 def test_record_is_a_no_op_outside_grading(monkeypatch):

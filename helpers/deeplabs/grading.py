@@ -23,6 +23,7 @@ student when the check fails: say what to look at, never the answer.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import zlib
@@ -57,6 +58,30 @@ def encode(value: Any) -> Any:
             raise TypeError(f"cannot record a dict with the reserved key '{TENSOR_KEY}'")
         return {str(k): encode(v) for k, v in value.items()}
     raise TypeError(f"cannot record a value of type {type(value).__name__}")
+
+
+def defaults_of(*functions: Callable, ignore: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    """{function: {parameter: default}} of each signature, for a hidden check that the given
+    signature's defaults were kept: later cells (and the grader) call with them left out.
+
+    Numbers compare as floats (10000 and 10000.0 are the same default); a default that is no plain
+    value (a device, a function) by its name or str(). Parameters in `ignore` are left out: a default
+    that cannot change a result (a batch size of an evaluation) is the student's to choose.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for function in functions:
+        found = {}
+        for name, parameter in inspect.signature(function).parameters.items():
+            if parameter.default is inspect.Parameter.empty or name in ignore:
+                continue
+            value = parameter.default
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                value = float(value)
+            elif not (value is None or isinstance(value, (bool, str))):
+                value = getattr(value, "__name__", None) or str(value)
+            found[name] = value
+        out[function.__qualname__.rsplit("<locals>.", 1)[-1]] = found
+    return out
 
 
 def grading() -> bool:

@@ -354,3 +354,14 @@ CORRECT = {
          "    return sum(1 for t in tunes if problem(t) is None) / max(len(tunes), 1)\n"),
     ],
 }
+
+
+# Written before the signature-defaults checks ran: a default of the given signature changed
+# (later cells and callers leave the argument out).
+for _gid, _label, _given, _changed in [
+    ('ex6_sample', 'max_len default halved (500)', 'max_len=1000', 'max_len=500'),
+    ('ex7_evaluate', 'seq_len default 100 instead of the given 256', 'seq_len=256', 'seq_len=100'),
+]:
+    _template = CORRECT[_gid][0][1]
+    assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
+    MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))

@@ -249,3 +249,19 @@ CORRECT = {
         ("inference_mode, index_add_ in float64, cast back", _EVAL_INDEX_ADD),
     ],
 }
+
+
+# Written before the signature-defaults checks ran: a default of the given signature changed
+# (later cells and callers leave the argument out).
+for _gid, _label, _given, _changed in [
+    ('ex1_cnn', 'n_filters default 16 instead of the given 12', 'n_filters=12', 'n_filters=16'),
+]:
+    _template = CORRECT[_gid][0][1]
+    assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
+    MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
+
+# Written before the confident-model check ran: the same loss as two steps, exact only while the
+# logits stay moderate (F.binary_cross_entropy clamps log(0) at -100).
+MUTANTS["ex2_train"].append(("sigmoid, then F.binary_cross_entropy on the probabilities", _TRAIN.format(**{
+    **_TRAIN_OK, "step": _STEP_OK.replace("F.binary_cross_entropy_with_logits(model(xb), yb)",
+                                          "F.binary_cross_entropy(torch.sigmoid(model(xb)), yb)")})))

@@ -890,3 +890,11 @@ def perplexity(model, batches, device):
 '''),
     ],
 }
+
+# Written before the confident-logits check ran: exact only while no probability underflows to 0.
+MUTANTS["ex8_loss"].append(("log of softmax probabilities, then nll_loss", '''
+def causal_lm_loss(logits, labels):
+    logits, labels = logits[:, :-1], labels[:, 1:]
+    log_p = torch.log(torch.softmax(logits, dim=-1))
+    return F.nll_loss(log_p.reshape(-1, log_p.shape[-1]), labels.reshape(-1), ignore_index=-100)
+'''))

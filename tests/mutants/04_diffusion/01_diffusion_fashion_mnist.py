@@ -444,3 +444,16 @@ def guided_eps(model, x, t, y, scale):
 '''),
     ],
 }
+
+
+# Written before the signature-defaults checks ran: a default of the given signature changed
+# (later cells and callers leave the argument out).
+for _gid, _label, _given, _changed in [
+    ('ex1_schedule', "linear_betas' beta_end default 0.2 (a zero too few)", 'beta_end=0.02', 'beta_end=0.2'),
+    ('ex3_time_embedding', 'max_period default 1000', 'max_period=10000.0', 'max_period=1000.0'),
+    ('ex4_resblock', 'GroupNorm groups default 4', 'groups=8', 'groups=4'),
+    ('ex5_loss', 'p_uncond default 0.5', 'p_uncond=0.1', 'p_uncond=0.5'),
+]:
+    _template = CORRECT[_gid][0][1]
+    assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
+    MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))

@@ -323,3 +323,13 @@ def train_adversarial(model, loader, optimizer, attack, epochs, on_epoch=None):
 '''),
     ],
 }
+
+
+# Written before the signature-defaults checks ran: a default of the given signature changed
+# (later cells and callers leave the argument out).
+for _gid, _label, _given, _changed in [
+    ('ex3_pgd', 'random_start on by default', 'random_start=False', 'random_start=True'),
+]:
+    _template = CORRECT[_gid][0][1]
+    assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
+    MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
