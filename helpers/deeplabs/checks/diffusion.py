@@ -115,6 +115,9 @@ def check_resblock(ResBlock) -> None:
                     hint="add self.emb_proj(emb)[:, :, None, None] to h after conv1"):
             diff = (block(x, emb) - block(x, emb + 1.0)).abs().max().item()
             assert diff > 1e-4, "output does not depend on emb"
+        with c.case("ResBlock(...) without groups uses GroupNorm with 8 groups, as given",
+                    hint="keep the defaults of the signature you were given: the UNet makes its blocks without groups"):
+            assert ResBlock(16, 16, 6).norm1.num_groups == 8, "the default number of groups changed"
 
 
 class _SpyNet(nn.Module):
