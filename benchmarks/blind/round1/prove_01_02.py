@@ -320,6 +320,9 @@ def probe_ex2_reparameterise(ns):
     yield "two calls differ", lambda: not torch.equal(s(mu, lv), s(mu, lv))
     extreme = torch.tensor([[12.0, -12.0], [11.0, -14.0]])
     yield "extreme logvar", lambda: seeded(3, lambda: s(torch.zeros(2, 2), extreme))
+    # added in round 4, when sqrt(exp(logvar)) became a wrong answer: exp(logvar) leaves float32's range
+    beyond_float32 = torch.tensor([[95.0, -115.0]])
+    yield "logvar beyond exp's float32 range", lambda: seeded(3, lambda: s(torch.zeros(1, 2), beyond_float32))
 
     def grads():
         m, v = mu.clone().requires_grad_(True), lv.clone().requires_grad_(True)

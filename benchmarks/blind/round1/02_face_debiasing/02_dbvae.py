@@ -44,6 +44,11 @@ def sample_latent(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
     eps = torch.randn_like(mu)
     return mu + eps * torch.sqrt(torch.exp(logvar))
 '''
+_EX2_HALF_LOGVAR = '''
+def sample_latent(mu: torch.Tensor, logvar: torch.Tensor) -> torch.Tensor:
+    eps = torch.randn(mu.shape, dtype=mu.dtype, device=mu.device)
+    return mu + torch.exp(logvar / 2) * eps
+'''
 _EX2 = "def sample_latent(mu, logvar):\n{pre}    eps = torch.randn_like(mu)\n    return {z}\n"
 _Z = "mu + torch.exp(0.5 * logvar) * eps"
 _EX2_SEEDED = _EX2.format(pre="    torch.manual_seed(0)  # reproducible samples\n", z=_Z)
@@ -278,6 +283,9 @@ MUTANTS = {
         ("0.5 * exp(logvar) as the standard deviation", _EX2_HALF_VARIANCE),
         ("logvar clamped to [-10, 10]", _EX2_CLAMP),
         ("logvar detached: no gradient to the variance", _EX2_LOGVAR_DETACHED),
+        # a CORRECT answer until round 4 (2026-12-03): exp(logvar) overflows for logvar > 88 and underflows
+        # below -104 in float32, and the instructions ask for any logvar, "large or small"
+        ("sqrt(exp(logvar)): inf or 0 once exp(logvar) leaves float32's range", _EX2_SQRT),
     ],
     "ex3_dbvae": [
         ("logit.squeeze(): a batch of one gives a 0-d logit", _EX3_SQUEEZE),
@@ -312,7 +320,7 @@ CORRECT = {
     ],
     "ex2_reparameterise": [
         ("addcmul", _EX2_OK),
-        ("sqrt(exp(logvar))", _EX2_SQRT),
+        ("exp(logvar / 2), eps drawn with torch.randn(mu.shape)", _EX2_HALF_LOGVAR),
     ],
     "ex3_dbvae": [
         ("tensor_split and logit[:, 0]", _EX3_OK),
