@@ -521,7 +521,7 @@ if _BIP is not None:
 
 BLIND_ATTACKS["blind-forge-checks-never-fail"] = (_j(_PRE, '''
 import deeplabs.checks as _bc
-import deeplabs.checks.primer as _bp
+import deeplabs.primer.checks as _bp
 def _ok_report(self, description, ok, why):
     self.results.append((description, True, ""))
     print("  \\u2713 %s" % description)

@@ -6,7 +6,7 @@ import gzip
 import numpy as np
 import pytest
 
-from deeplabs.data import fashion_mnist as fm
+from deeplabs import fashion_mnist as fm
 
 
 def _write_idx(path, array):

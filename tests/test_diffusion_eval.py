@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from deeplabs import diffusion_eval as ev
-from deeplabs.data import fashion_mnist as fm
+from deeplabs.diffusion import scoring as ev
+from deeplabs import fashion_mnist as fm
 
 
 def test_frechet_distance_of_a_set_with_itself_is_zero():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from deeplabs.data import faces as fd
+from deeplabs.faces import data as fd
 
 
 @pytest.fixture(scope="module")

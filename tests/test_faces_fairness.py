@@ -1,9 +1,9 @@
-"""Per-group metrics (deeplabs.fairness), checked against a plain loop."""
+"""Per-group metrics (deeplabs.faces.fairness), checked against a plain loop."""
 from __future__ import annotations
 
 import numpy as np
 
-from deeplabs.fairness import GroupReport, accuracy_by_group, compare_groups, most_confident_errors
+from deeplabs.faces.fairness import GroupReport, accuracy_by_group, compare_groups, most_confident_errors
 
 
 def test_accuracy_by_group_matches_a_loop_and_marks_empty_groups():

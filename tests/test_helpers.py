@@ -94,7 +94,7 @@ def test_checks_report_crashes_as_failures(capsys):
 
 def test_self_check_reruns_each_exercise_with_the_current_code(capsys):
     from deeplabs.checks import self_check
-    from deeplabs.checks.primer import check_softmax
+    from deeplabs.primer.checks import check_softmax
 
     namespace = {"check_softmax": check_softmax, "softmax": lambda x: torch.softmax(x, dim=0)}  # wrong dim
     exercises = [("test_ex2_softmax", 2, "check_softmax(softmax)"),
@@ -275,7 +275,7 @@ def test_live_plot_is_silent_headless_and_keeps_history():
 
 
 def test_digits_split_is_deterministic_and_disjoint():
-    from deeplabs.data.digits import load_digits_split
+    from deeplabs.primer.data import load_digits_split
 
     train, test = load_digits_split(limit=100)
     train2, _ = load_digits_split(limit=100)
@@ -292,13 +292,13 @@ def test_digits_are_read_without_importing_sklearn_and_match_load_digits():
 
     from sklearn.datasets import load_digits
 
-    from deeplabs.data.digits import digits_arrays
+    from deeplabs.primer.data import digits_arrays
 
     images, labels = digits_arrays()
     digits = load_digits()
     assert np.array_equal(images, digits.data) and np.array_equal(labels, digits.target)
     assert images.dtype == digits.data.dtype and labels.dtype == digits.target.dtype
-    imported = subprocess.run([sys.executable, "-c", "import sys; from deeplabs.data.digits import load_digits_split; "
+    imported = subprocess.run([sys.executable, "-c", "import sys; from deeplabs.primer.data import load_digits_split; "
                                "load_digits_split(); print('sklearn' in sys.modules)"],
                               capture_output=True, text=True, check=True).stdout.strip()
     assert imported == "False"

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from deeplabs.checks import adversarial as checks
+from deeplabs.adversarial import checks as checks
 from deeplabs.progress import progress
 from tests.conftest import REPO
 from tests.mutants import mutants_for

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from deeplabs.data.style_pairs import CLOSER, OPENER, general_text, load_style_pairs, pirate, plain_pairs
-from deeplabs.judge import StyleJudge, llm_judge, rule_score, rule_score_one
+from deeplabs.llm.data import CLOSER, OPENER, general_text, load_style_pairs, pirate, plain_pairs
+from deeplabs.llm.judge import StyleJudge, llm_judge, rule_score, rule_score_one
 
 
 def test_at_least_500_pairs_split_by_instruction_and_small():

@@ -1,4 +1,4 @@
-"""deeplabs.llm: the offline default model, any HF causal LM by path or id, a read-only cache."""
+"""deeplabs.llm.model: the offline default model, any HF causal LM by path or id, a read-only cache."""
 from __future__ import annotations
 
 import importlib.util
@@ -7,7 +7,7 @@ import os
 import pytest
 import torch
 
-from deeplabs import llm
+from deeplabs.llm import model as llm
 from tests.fixtures.llm.tiny import save_tiny_chat_model, tiny_model, tiny_tokenizer
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from deeplabs.audio import (Note, count_bars, parse_tune, piano_roll, play_tune, show_tune, synthesize,
+from deeplabs.music.audio import (Note, count_bars, parse_tune, piano_roll, play_tune, show_tune, synthesize,
                             tune_generator_widget, tune_notes, tune_problem)
-from deeplabs.data.abc_tunes import normalize_tune, split_tunes
+from deeplabs.music.data import normalize_tune, split_tunes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "music"
 SCALE = "X:1\nT:Scale\nM:4/4\nL:1/4\nK:C\nCDEF|\n"

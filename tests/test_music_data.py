@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from deeplabs.data import abc_tunes
-from deeplabs.data.abc_tunes import (COLUMNS, default_unit, load_abc_tunes, load_hub_tunes, normalize_tune,
+from deeplabs.music import data as abc_tunes
+from deeplabs.music.data import (COLUMNS, default_unit, load_abc_tunes, load_hub_tunes, normalize_tune,
                                      split_tunes)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "music"

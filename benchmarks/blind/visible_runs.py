@@ -41,7 +41,7 @@ def training_check_call(name: str) -> str:
 def primer_training(ns: dict) -> dict:
     from torch.utils.data import DataLoader
 
-    from deeplabs.data.digits import load_digits_split
+    from deeplabs.primer.data import load_digits_split
     train_set, test_set = load_digits_split(limit=600)
     torch.manual_seed(0)
     epochs = 8
@@ -73,7 +73,7 @@ def tiny_llama(seed: int = 0, tied: bool = False) -> nn.Module:
     from contextlib import redirect_stdout
     from io import StringIO
 
-    from deeplabs.checks.llm import tiny_llama as build
+    from deeplabs.llm.checks import tiny_llama as build
     with redirect_stdout(StringIO()):
         return build(seed=seed, tied=tied)
 
@@ -119,7 +119,7 @@ _CNN: dict = {}
 def adversarial_model() -> dict:
     """A SmallCNN-shaped net trained briefly on 2000 Fashion-MNIST images (seconds), and test images."""
     if not _CNN:
-        from deeplabs.data.fashion_mnist import as_tensors, load_fashion_mnist
+        from deeplabs.fashion_mnist import as_tensors, load_fashion_mnist
         x_train, y_train = as_tensors(load_fashion_mnist("train", limit=2000))
         x_test, y_test = as_tensors(load_fashion_mnist("test", limit=256))
         torch.manual_seed(0)

@@ -1,7 +1,11 @@
 """deeplabs: the helpers every lab of the course imports.
 
-One module per concern (device, precision, seeding, budget, progress, plots, checkpoints,
-checks, data.<lab>); importing the package does not import any lab's data code, nor torch:
+One module per concern that every lab shares (device, precision, seeding, budget, progress,
+plots, checkpoints, the `checks` framework, fashion_mnist for labs 04 and 05), and one package
+per lab for what only that lab uses, each with the same file names: primer/, music/, faces/,
+llm/, diffusion/, adversarial/ hold `checks.py` (visible checks), `data.py` where the lab has its
+own data, and the lab's extras (music/audio.py, faces/fairness.py, llm/model.py, llm/judge.py,
+diffusion/scoring.py). Importing the package does not import any lab's code, nor torch:
 `from deeplabs import budget, start_lab` loads what it names when it is named (PEP 562), so
 the grader's own processes can read `deeplabs.protocol` without paying for a torch import.
 """

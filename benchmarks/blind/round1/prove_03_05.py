@@ -330,7 +330,7 @@ def probe_filters(ns, out):
 
 
 def probe_generate(ns, out):
-    from deeplabs.checks.llm import CallLog
+    from deeplabs.llm.checks import CallLog
     gen = ns["generate"]
     model = tiny_llama()
     prompt = torch.tensor([[1, 2, 3]])
@@ -486,7 +486,7 @@ def probe_train_lm(ns, out):
 
 
 def probe_perplexity(ns, out):
-    from deeplabs.checks.llm import ConstantLM
+    from deeplabs.llm.checks import ConstantLM
     ppl = ns["perplexity"]
     halves = ConstantLM(torch.tensor([0.5, 0.25, 0.125, 0.125]).log())
     two = [{"input_ids": torch.tensor([[0, 1, 2, 3]]), "attention_mask": torch.ones(1, 4, dtype=torch.long),

@@ -11,7 +11,7 @@ import torch
 from torch import nn
 
 from ..budget import is_fast
-from . import Checks, assert_close, assert_shape
+from ..checks import Checks, assert_close, assert_shape
 
 
 def _schedule_from_alpha_bars(Schedule, alpha_bars: list[float]):

@@ -10,7 +10,7 @@ import math
 import torch
 from torch import nn
 
-from . import Checks, assert_close, assert_shape
+from ..checks import Checks, assert_close, assert_shape
 
 
 def check_vocab(build_vocab, vectorize, devectorize) -> None:

@@ -1,6 +1,6 @@
 """Fashion-MNIST (labs 04 and 05): 60k/10k 28×28 grayscale clothes in 10 classes.
 
-    from deeplabs.data.fashion_mnist import load_fashion_mnist, as_tensors, CLASSES
+    from deeplabs.fashion_mnist import load_fashion_mnist, as_tensors, CLASSES
     train = load_fashion_mnist("train", limit=budget(full=None, fast=2000))   # HF datasets.Dataset
     # columns: image (784 uint8 pixels, row-major 28×28), label (ClassLabel with CLASSES)
     x, y = as_tensors(train)          # x: (N, 1, 28, 28) float in [0, 1], y: (N,) long

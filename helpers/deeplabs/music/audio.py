@@ -1,6 +1,6 @@
 """Hear and see an ABC tune without any system program (lab 01, part 2).
 
-    from deeplabs.audio import play_tune, piano_roll, show_tune, tune_problem
+    from deeplabs.music.audio import play_tune, piano_roll, show_tune, tune_problem
     show_tune(abc)            # prints it, says whether it is valid, piano roll + audio player
     play_tune(abc)            # an IPython Audio player, or a printed reason why it cannot play
     piano_roll(abc)           # the same notes as a pitch-over-time plot

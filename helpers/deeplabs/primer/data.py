@@ -1,6 +1,6 @@
 """scikit-learn's handwritten digits (1,797 8×8 images, shipped with the package: offline).
 
-    from deeplabs.data.digits import load_digits_split
+    from deeplabs.primer.data import load_digits_split
     train, test = load_digits_split()      # TensorDatasets of (x: (N, 64) in [0,1], y: (N,))
 """
 from __future__ import annotations

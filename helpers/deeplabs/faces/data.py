@@ -1,6 +1,6 @@
 """Faces with labelled attributes (lab 02): a procedural generator, real photos, and CelebA online.
 
-    from deeplabs.data.faces import FaceConfig, make_faces, load_lfw_sanity
+    from deeplabs.faces.data import FaceConfig, make_faces, load_lfw_sanity
     train = make_faces(4000, seed=0, config=FaceConfig(tone_imbalance=0.03))  # dark tones rare
     test = make_faces(2000, seed=1, balanced=True)                           # every tone equally
     x, y = train.tensors()       # x: (N, 3, S, S) float in [0, 1], y: (N,) float (1 = face)

@@ -1,6 +1,6 @@
 """Per-group metrics and plots (lab 02): how a model does on each group, not just on average.
 
-    from deeplabs.fairness import GroupReport, accuracy_by_group, compare_groups
+    from deeplabs.faces.fairness import GroupReport, accuracy_by_group, compare_groups
     acc = accuracy_by_group(correct, groups, n_groups=10)     # (10,) accuracy per group, NaN if empty
     report = GroupReport("baseline", overall=0.97, per_group=acc)
     print(report)                                             # overall, worst group, gap

@@ -1,6 +1,6 @@
 """Scoring generated Fashion-MNIST images (lab 04): a reference classifier and a Fréchet distance.
 
-    from deeplabs.diffusion_eval import reference_classifier, score_samples
+    from deeplabs.diffusion.scoring import reference_classifier, score_samples
     clf = reference_classifier(device)              # trained once, then loaded from the cache
     report = score_samples(clf, samples, labels, real_images)
     # {'class_accuracy': 0.86, 'per_class': {...}, 'frechet': 12.3}
@@ -20,9 +20,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from .budget import budget
-from .checkpoints import load_or_train
-from .progress import progress
+from ..budget import budget
+from ..checkpoints import load_or_train
+from ..progress import progress
 
 
 class FashionClassifier(nn.Module):
@@ -52,7 +52,7 @@ class ClassifierConfig:
 
 
 def _fashion_tensors(split: str, limit: int | None):
-    from .data.fashion_mnist import as_tensors, load_fashion_mnist
+    from ..fashion_mnist import as_tensors, load_fashion_mnist
 
     x, y = as_tensors(load_fashion_mnist(split, limit=limit))
     return x * 2 - 1, y  # [0, 1] -> [-1, 1]

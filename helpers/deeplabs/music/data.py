@@ -1,6 +1,6 @@
 """Folk tunes in ABC notation, one clean record per tune (lab 01, part 2).
 
-    from deeplabs.data.abc_tunes import load_abc_tunes
+    from deeplabs.music.data import load_abc_tunes
     tunes = load_abc_tunes()            # DatasetDict: "train" and "validation"
     print(tunes["train"][0]["abc"])     # X:1 / T: / M: / L: / K: headers, then the body
 

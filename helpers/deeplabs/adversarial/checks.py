@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from . import Checks, assert_close, assert_shape
+from ..checks import Checks, assert_close, assert_shape
 
 
 def identity_classifier(n: int = 3) -> nn.Module:

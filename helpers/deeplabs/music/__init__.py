@@ -1,0 +1,1 @@
+"""Lab 01 part 2 (music generation): its visible checks, the ABC tunes and audio."""

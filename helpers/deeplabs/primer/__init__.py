@@ -1,0 +1,1 @@
+"""Lab 01 part 1 (PyTorch primer): its visible checks and the digits data."""
