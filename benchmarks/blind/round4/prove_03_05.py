@@ -228,7 +228,7 @@ def more_train_lm(ns, out):
 
 
 def more_perplexity(ns, out):
-    from deeplabs.checks.llm import ConstantLM
+    from deeplabs.llm.checks import ConstantLM
     ppl = ns["perplexity"]
     row = torch.full((4,), -30.0)
     row[0] = 30.0                               # about 60 nats for every target 1: the total passes 709
