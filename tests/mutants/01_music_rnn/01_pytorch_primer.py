@@ -167,6 +167,10 @@ MUTANTS = {
          _DENSE.format(**{**_D, "W": _W_OK.replace("torch.randn(", "torch.rand(")})),
         ("forward uses self.W.data: no gradient reaches W (blind round 2)",
          _DENSE.format(**{**_D, "forward": "torch.sigmoid(x @ self.W.data + self.b)"})),
+        # a CORRECT answer until 2026-12-03: the instructions divide by sqrt(in_features) and by nothing else
+        ("Xavier init (sqrt(6 / (in + out))): the scale depends on out_features too",
+         _DENSE.format(W="nn.Parameter(nn.init.xavier_uniform_(torch.empty(in_features, out_features)))", b=_B_OK,
+                       forward="1 / (1 + torch.exp(-torch.addmm(self.b, x, self.W)))")),
     ],
     "ex5_mlp": [
         ("no ReLU between the layers", _MLP.format(act="", tail="", forward="self.fc2(self.fc1(x))")),
@@ -233,9 +237,9 @@ CORRECT = {
     ],
     "ex4_dense": [
         ("template", _DENSE.format(**_D)),
-        ("xavier init, addmm and a hand-written sigmoid",
-         _DENSE.format(W="nn.Parameter(nn.init.xavier_uniform_(torch.empty(in_features, out_features)))", b=_B_OK,
-                       forward="1 / (1 + torch.exp(-torch.addmm(self.b, x, self.W)))")),
+        ("uniform init scaled by sqrt(3 / in), addmm and a hand-written sigmoid",
+         _DENSE.format(W="nn.Parameter((torch.rand(in_features, out_features) * 2 - 1) * (3 / in_features) ** 0.5)",
+                       b=_B_OK, forward="1 / (1 + torch.exp(-torch.addmm(self.b, x, self.W)))")),
         ("einsum", _DENSE.format(W="nn.Parameter(torch.randn(in_features, out_features) * (1 / in_features) ** 0.5)",
                                  b="nn.Parameter(torch.zeros(out_features))",
                                  forward="torch.sigmoid(torch.einsum('bi,io->bo', x, self.W) + self.b)")),
