@@ -28,6 +28,7 @@ the test cells.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
 import math
 import os
@@ -38,12 +39,14 @@ import warnings
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import ModuleType
 
 os.environ.setdefault("DEEPLABS_MODE", "fast")
 os.environ.setdefault("DEEPLABS_DEVICE", "cpu")
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 REPO = Path(__file__).resolve().parents[2]
+BLIND = Path(__file__).resolve().parent
 for path in (REPO, REPO / "autograder", REPO / "helpers"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
@@ -264,3 +267,25 @@ def from_thunks(probe: Callable[[dict], list]) -> Probe:
             torch.manual_seed(0)
             out[name] = attempt(thunk)
     return run
+
+
+# ----------------------------------------------------------------------------- reusing a round's probes
+def earlier_proofs(number: int, script: str) -> ModuleType:
+    """Round `number`'s prove script (e.g. "prove_03_05.py") as a module, for a later round's probes to reuse."""
+    path = BLIND / f"round{number}" / script
+    spec = importlib.util.spec_from_file_location(f"blind_round{number}_{Path(script).stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def extend(base: Probe, extra: Probe) -> Probe:
+    """A probe that runs an earlier round's probe `base`, then this round's `extra`, on the same answers."""
+    def probe(ns: dict, out: dict) -> None:
+        try:
+            base(ns, out)
+        except Exception as err:  # noqa: BLE001 - what the earlier probe saw so far stays; the extra still runs
+            out["<earlier probe>"] = type(err).__name__
+        torch.manual_seed(0)
+        extra(ns, out)
+    return probe

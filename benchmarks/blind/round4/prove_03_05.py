@@ -9,34 +9,19 @@ mistakes need (generator states, modes, default arguments, zero gradients, ...).
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
-from benchmarks.blind.proofs import attempt, main  # noqa: E402
+from benchmarks.blind.proofs import attempt, earlier_proofs, extend, main  # noqa: E402
 from benchmarks.blind.probe_kit import ProbeNet, answer_schedule, identity_classifier, images, labels, point, small_cnn, tensor_loader  # noqa: E402
 from benchmarks.blind.visible_runs import lm_batches, lora_llama, tiny_llama  # noqa: E402
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("blind_round3_prove_03_05", HERE.parent / "round3" / "prove_03_05.py")
-R3 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R3)
-
-
-def extend(base, extra):
-    """A probe that runs round 3's probe `base`, then this round's `extra`, on the same answers."""
-    def probe(ns, out):
-        try:
-            base(ns, out)
-        except Exception as err:  # noqa: BLE001 - what round 3 saw so far stays; the extra still runs
-            out["<round3 probe>"] = type(err).__name__
-        torch.manual_seed(0)
-        extra(ns, out)
-    return probe
+R3 = earlier_proofs(3, "prove_03_05.py")
 
 
 # ----------------------------------------------------------------------------- lab 05

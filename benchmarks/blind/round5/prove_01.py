@@ -12,7 +12,6 @@ Nothing here reads solutions/ or hidden checks.
 """
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 from pathlib import Path
@@ -20,21 +19,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from benchmarks.blind.proofs import from_thunks, main  # noqa: E402
+from benchmarks.blind.proofs import earlier_proofs, from_thunks, main  # noqa: E402
 from benchmarks.blind.probe_kit import digits_like, flat_params, seeded  # noqa: E402
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
 
-def _round4():
-    spec = importlib.util.spec_from_file_location("blind_round4_prove_01", HERE.parent / "round4" / "prove_01.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-R4 = _round4()
+R4 = earlier_proofs(4, "prove_01.py")
 FixedNext, TinyLM, TinyLSTM = R4.FixedNext, R4.TinyLM, R4.TinyLSTM
 
 

@@ -11,24 +11,20 @@ merged by hand, adapters with other parameter names, the caller's tensors after 
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
-from benchmarks.blind.proofs import attempt, main  # noqa: E402
+from benchmarks.blind.proofs import attempt, earlier_proofs, extend, main  # noqa: E402
 from benchmarks.blind.visible_runs import lm_batches, lora_llama, tiny_llama  # noqa: E402
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("blind_round4_prove_03_05", HERE.parent / "round4" / "prove_03_05.py")
-R4 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R4)
+R4 = earlier_proofs(4, "prove_03_05.py")
 
 LLM = "03_llm_finetuning/03_llm_finetuning"
-extend = R4.extend          # base probe first, then this round's extra observations on the same answers
 
 
 # ----------------------------------------------------------------------------- ex1 next token

@@ -12,34 +12,19 @@ comes back in, and a training step of a model with dropout.
 """
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
-from benchmarks.blind.proofs import attempt, main  # noqa: E402
+from benchmarks.blind.proofs import attempt, earlier_proofs, extend, main  # noqa: E402
 from benchmarks.blind.probe_kit import identity_classifier, images, labels, point, small_cnn, tensor_loader  # noqa: E402
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from torch import nn  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("blind_round4_prove_03_05", HERE.parent / "round4" / "prove_03_05.py")
-R4 = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(R4)
-
-
-def extend(base, extra):
-    """A probe that runs round 4's probe `base`, then this round's `extra`, on the same answers."""
-    def probe(ns, out):
-        try:
-            base(ns, out)
-        except Exception as err:  # noqa: BLE001 - what round 4 saw so far stays; the extra still runs
-            out["<round4 probe>"] = type(err).__name__
-        torch.manual_seed(0)
-        extra(ns, out)
-    return probe
+R4 = earlier_proofs(4, "prove_03_05.py")
 
 
 def dropout_mlp(seed: int) -> nn.Module:
