@@ -19,66 +19,25 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from benchmarks.blind.proofs import from_thunks, main  # noqa: E402
+from benchmarks.blind.proofs import earlier_proofs, from_thunks, main  # noqa: E402
 from benchmarks.blind.probe_kit import digits_like, flat_params, seeded  # noqa: E402
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-
-# ---- helpers ----------------------------------------------------------------------------------
-class FixedNext(nn.Module):
-    """Music model: the same next-character logits whatever came before."""
-
-    def __init__(self, logits):
-        super().__init__()
-        self.logits = torch.as_tensor(logits, dtype=torch.float32)
-        self.dummy = nn.Parameter(torch.zeros(1))
-        self.calls = []
-
-    def forward(self, x, state=None):
-        self.calls.append(tuple(x.shape))
-        return self.logits.expand(*x.shape, -1).clone(), state
-
-
-class TinyLM(nn.Module):
-    def __init__(self, vocab_size=5):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, 4)
-        self.head = nn.Linear(4, vocab_size)
-
-    def forward(self, x, state=None):
-        return self.head(self.embedding(x)), state
-
-
-class TinyLSTM(nn.Module):
-    """Embedding -> LSTM -> Linear, named like MusicLSTM."""
-
-    def __init__(self, vocab_size=5):
-        super().__init__()
-        self.embedding = nn.Embedding(vocab_size, 4)
-        self.lstm = nn.LSTM(4, 6, batch_first=True)
-        self.head = nn.Linear(6, vocab_size)
-
-    def forward(self, x, state=None):
-        out, state = self.lstm(self.embedding(x), state)
-        return self.head(out), state
-
-
-class CounterLM(nn.Module):
-    """State counts characters read; after an odd count it says vocab[1], after an even one vocab[2]."""
-
-    def __init__(self, vocab_size=3):
-        super().__init__()
-        self.vocab_size = vocab_size
-        self.dummy = nn.Parameter(torch.zeros(1))
-
-    def forward(self, x, state=None):
-        seen = 0 if state is None else int(state)
-        logits = torch.full((*x.shape, self.vocab_size), -30.0)
-        for t in range(x.shape[1]):
-            logits[:, t, 1 + (seen + t + 1) % 2] = 30.0
-        return logits, torch.tensor(seen + x.shape[1])
+R3 = earlier_proofs(3, "prove_01_02.py")
+# what this round takes from round 3 unchanged
+FixedNext = R3.FixedNext
+TinyLM = R3.TinyLM
+TinyLSTM = R3.TinyLSTM
+CounterLM = R3.CounterLM
+probe_ex3_autograd = R3.probe_ex3_autograd
+probe_ex2_batch = R3.probe_ex2_batch
+probe_ex3_model = R3.probe_ex3_model
+probe_ex4_loss = R3.probe_ex4_loss
+probe_ex5_train_step = R3.probe_ex5_train_step
+probe_ex6_sample = R3.probe_ex6_sample
+probe_ex7_evaluate = R3.probe_ex7_evaluate
 
 
 # ---- lab 01 part 1 ----------------------------------------------------------------------------
@@ -112,21 +71,6 @@ def probe_ex2_softmax(ns):
     yield "float64 (3, 4)", lambda: softmax(torch.randn(3, 4, dtype=torch.float64))
     yield "3-D (2, 3, 4)", lambda: softmax(torch.randn(2, 3, 4))
     yield "1-D (5,)", lambda: softmax(torch.randn(5))
-
-
-def probe_ex3_autograd(ns):
-    g = ns["mse_gradient"]
-    gen = torch.Generator().manual_seed(0)
-    w, x, y = torch.randn(3, generator=gen), torch.randn(5, 3, generator=gen), torch.randn(5, generator=gen)
-    yield "gradient (D=3, N=5)", lambda: g(w, x, y)
-    yield "hand case D=1", lambda: g(torch.tensor([2.0]), torch.tensor([[1.0], [2.0]]), torch.zeros(2))
-    yield "float64 inputs", lambda: g(w.double(), x.double(), y.double())
-
-    def caller_w():
-        w2 = w.clone()
-        g(w2, x, y)
-        return (w2.requires_grad, w2.grad is None, w2)
-    yield "caller's w untouched", caller_w
 
 
 def probe_ex4_dense(ns):
@@ -230,119 +174,10 @@ def probe_ex1_vocab(ns):
     yield "round trip", lambda: d(v("X:1\nK:G\nab\n", b("X:1\nK:G\nab\n")), b("X:1\nK:G\nab\n"))
 
 
-def probe_ex2_batch(ns):
-    gb = ns["get_batch"]
-    ids = torch.arange(50)
-    yield "batch (6, 4) seed 0", lambda: gb(ids, 6, 4, torch.Generator().manual_seed(0))
-    yield "batch (3, 5) seed 1", lambda: gb(ids, 3, 5, torch.Generator().manual_seed(1))
-    yield "starts drawn from 12 ids, seq_len 10", lambda: sorted(
-        set(gb(torch.arange(12), 10, 200, torch.Generator().manual_seed(0))[0][:, 0].tolist()))
-    yield "no generator: two calls under torch's global seed", lambda: (gb(ids, 6, 4), gb(ids, 6, 4))
-
-
-def probe_ex3_model(ns):
-    MusicLSTM, Config = ns["MusicLSTM"], ns["Config"]
-    cfg = Config(vocab_size=7, embedding_dim=5, hidden_size=6, num_layers=2)
-    x = torch.randint(0, 7, (3, 4), generator=torch.Generator().manual_seed(1))
-
-    def evaluate():
-        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
-        logits, state = model(x)
-        return logits, state, sum(p.numel() for p in model.parameters())
-    yield "eval forward (logits, state, parameter count)", evaluate
-
-    def halves():
-        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
-        first, state = model(x[:, :2])
-        second, _ = model(x[:, 2:], state)
-        return torch.cat([first, second], 1)
-    yield "two halves, state passed on", halves
-
-    def gradient_through_state():
-        model = seeded(0, lambda: MusicLSTM(cfg)).eval()
-        _, state = model(x[:, :2])
-        second, _ = model(x[:, 2:], state)
-        second.sum().backward()
-        return model.embedding.weight.grad
-    yield "gradient through the carried state", gradient_through_state
-
-
-def probe_ex4_loss(ns):
-    loss = ns["sequence_loss"]
-    logits = torch.randn(2, 3, 5, generator=torch.Generator().manual_seed(0))
-    targets = torch.tensor([[0, 1, 2], [3, 4, 0]])
-
-    def with_grad():
-        leaf = logits.clone().requires_grad_(True)
-        out = loss(leaf, targets)
-        out.backward()
-        return out.detach(), leaf.grad
-    yield "loss and its gradient", with_grad
-    wrong = torch.zeros(1, 2, 3)
-    wrong[..., 1] = 120.0
-    yield "confident mistakes", lambda: loss(wrong, torch.tensor([[0, 2]]))
-    yield "non-contiguous logits and targets", lambda: loss(
-        torch.randn(3, 2, 5, generator=torch.Generator().manual_seed(1)).transpose(0, 1),
-        torch.tensor([[1, 2], [3, 4], [0, 1]]).T)
-
-
-def probe_ex5_train_step(ns):
-    step = ns["train_step"]
-
-    def ce(logits, targets):
-        return nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
-
-    def run(make, max_norm):
-        model = seeded(0, make).eval()
-        g = torch.Generator().manual_seed(2)
-        x, y = torch.randint(0, 5, (4, 6), generator=g), torch.randint(0, 5, (4, 6), generator=g)
-        opt = torch.optim.SGD(model.parameters(), lr=0.5)
-        torch.manual_seed(1)
-        returned = [step(model, opt, x, y, ce, max_norm) for _ in range(3)]
-        return {"returned": returned, "params": flat_params(model), "training": model.training}
-    yield "TinyLM, 3 steps, max_norm 0.05", lambda: run(TinyLM, 0.05)
-    yield "TinyLM, 3 steps, max_norm 100", lambda: run(TinyLM, 100.0)
-    yield "embedding-LSTM-head, 3 steps, max_norm 0.05", lambda: run(TinyLSTM, 0.05)
-
-
-def probe_ex6_sample(ns):
-    sample = ns["sample"]
-    vocab = ["\n", "a", "b"]
-    yield "uniform, seed 0", lambda: sample(FixedNext([0.0, 0.0, 0.0]), vocab, start="a", max_len=40,
-                                            generator=torch.Generator().manual_seed(0))
-    yield "logits [0, 2, 0], seed 0", lambda: sample(FixedNext([0.0, 2.0, 0.0]), vocab, start="a", max_len=40,
-                                                     generator=torch.Generator().manual_seed(0))
-    yield "stateful model, prompt 'ab'", lambda: sample(CounterLM(), vocab, start="ab", max_len=6)
-    yield "temperature 0.1, logits [0, 9, 8.5]", lambda: sample(FixedNext([0.0, 9.0, 8.5]), vocab, start="a",
-                                                                max_len=30, temperature=0.1,
-                                                                generator=torch.Generator().manual_seed(0))
-    yield "prompt ends with \\n, model says \\n", lambda: sample(FixedNext([30.0, 0.0, 0.0]), vocab,
-                                                                  start="a\n", max_len=10)
-    yield "prompt holding a blank line, model never says \\n", lambda: sample(
-        FixedNext([-30.0, 0.0, 0.0]), vocab, start="a\n\nb", max_len=12, generator=torch.Generator().manual_seed(0))
-
-
-def probe_ex7_evaluate(ns):
-    bpc, rate = ns["bits_per_char"], ns["valid_tune_rate"]
-    MusicLSTM, Config = ns["MusicLSTM"], ns["Config"]
-    ids = torch.randint(0, 6, (53,), generator=torch.Generator().manual_seed(0))
-
-    def lstm_bpc(seq_len):
-        model = seeded(0, lambda: MusicLSTM(Config(vocab_size=6, embedding_dim=4, hidden_size=8, num_layers=1)))
-        return bpc(model, ids, seq_len=seq_len)
-    yield "LSTM, seq_len 8", lambda: lstm_bpc(8)
-    yield "LSTM, seq_len 13", lambda: lstm_bpc(13)
-    yield "LSTM, seq_len 52", lambda: lstm_bpc(52)
-    yield "valid_tune_rate 2 of 3", lambda: rate(["ok", "bad", "ok"], problem=lambda t: None if t == "ok" else "broken")
-    yield "valid_tune_rate 3 of 3", lambda: rate(["ok"] * 3, problem=lambda t: None)
-    yield "valid_tune_rate empty", lambda: rate([], problem=lambda t: None)
-
-
 PROBES["01_music_rnn/02_music_generation"] = {
     "ex1_vocab": probe_ex1_vocab, "ex2_batch": probe_ex2_batch, "ex3_model": probe_ex3_model,
     "ex4_loss": probe_ex4_loss, "ex5_train_step": probe_ex5_train_step, "ex6_sample": probe_ex6_sample,
     "ex7_evaluate": probe_ex7_evaluate}
-
 
 
 if __name__ == "__main__":

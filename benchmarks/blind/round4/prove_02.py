@@ -22,31 +22,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from benchmarks.blind.proofs import from_thunks, main  # noqa: E402
-from benchmarks.blind.probe_kit import flat_params, images_with_logits, seeded  # noqa: E402
+from benchmarks.blind.proofs import earlier_proofs, from_thunks, main  # noqa: E402
+from benchmarks.blind.probe_kit import seeded  # noqa: E402
 
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
 
-
-# ---- helpers ----------------------------------------------------------------------------------
-def grad_of(fn, *tensors):
-    leaves = [t.detach().clone().requires_grad_(True) for t in tensors]
-    out = fn(*leaves)
-    out.sum().backward()
-    return [leaf.grad for leaf in leaves]
-
-
-class FirstPixel(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.unused = nn.Parameter(torch.zeros(1))
-        self.batches, self.grad = [], []
-
-    def forward(self, x):
-        self.batches.append(len(x))
-        self.grad.append(torch.is_grad_enabled())
-        return x.reshape(len(x), -1)[:, 0] + 0 * self.unused
+R3 = earlier_proofs(3, "prove_01_02.py")
+# what this round takes from round 3 unchanged
+grad_of = R3.grad_of
+FirstPixel = R3.FirstPixel
+probe_ex2_train_faces = R3.probe_ex2_train_faces
+probe_ex3_evaluate_faces = R3.probe_ex3_evaluate_faces
+probe_ex1_vae_loss = R3.probe_ex1_vae_loss
+probe_ex3_dbvae = R3.probe_ex3_dbvae
+probe_ex5_resampling = R3.probe_ex5_resampling
+probe_ex6_train_dbvae = R3.probe_ex6_train_dbvae
 
 
 # ---- lab 02 part 1 ----------------------------------------------------------------------------
@@ -67,54 +57,11 @@ def probe_ex1_cnn(ns):
     yield "eval logits after one training-mode pass", eval_after_training_pass
 
 
-def probe_ex2_train_faces(ns):
-    train = ns["train_classifier"]
-    g = torch.Generator().manual_seed(0)
-    x, y = torch.randn(37, 3, 2, 2, generator=g), torch.randint(0, 2, (37,), generator=g).float()
-
-    def run(seed, scale=1.0, lr=0.05):
-        model = seeded(0, lambda: nn.Sequential(nn.Flatten(), nn.Linear(12, 1), nn.Flatten(0))).eval()
-        calls = []
-        history = train(model, x * scale, y, epochs=3, batch_size=8, lr=lr, seed=seed,
-                        on_epoch=lambda *a: calls.append(a))
-        return {"history": history, "calls": calls, "params": flat_params(model), "training": model.training}
-    yield "seed 1", lambda: run(1)
-    yield "seed 0", lambda: run(0)
-    yield "inputs x 100 (large gradients), lr 0.5", lambda: run(0, 100.0, 0.5)
-
-
-def probe_ex3_evaluate_faces(ns):
-    ev = ns["evaluate_by_group"]
-    x = images_with_logits([1.0, -1.0, 0.0, 2.0, -3.0, 0.0, 0.5, -0.5, 1.0, 1.0])
-    y = torch.tensor([1.0, 1, 1, 1, 1, 0, 0, 1, 0, 1])
-    groups = torch.tensor([0, 0, 1, 1, 2, -1, -1, 2, -1, 0])
-    glasses = torch.tensor([0, 0, 1, 1, 1, 0, 1, 0, 1, 0])
-
-    def run(g, n_groups, batch_size):
-        model = FirstPixel().train()
-        out = ev(model, x, y, g, n_groups=n_groups, batch_size=batch_size)
-        return {"out": out, "batches": model.batches, "grad": model.grad, "training": model.training}
-    yield "10 images, skin tones, batch_size 3", lambda: run(groups, 3, 3)
-    yield "10 images, skin tones, 4 groups (the last without faces)", lambda: run(groups, 4, 5)
-    yield "10 images, glasses, batch_size 4", lambda: run(glasses, 2, 4)
-
-
 PROBES = {}
 PROBES["02_face_debiasing/01_face_detection"] = {
     "ex1_cnn": probe_ex1_cnn, "ex2_train": probe_ex2_train_faces, "ex3_evaluate": probe_ex3_evaluate_faces}
 
 # ---- lab 02 part 2 ----------------------------------------------------------------------------
-def probe_ex1_vae_loss(ns):
-    vl = ns["vae_loss"]
-    g = torch.Generator().manual_seed(0)
-    x, xr = torch.rand(3, 2, 4, 4, generator=g), torch.rand(3, 2, 4, 4, generator=g)
-    mu, lv = torch.randn(3, 5, generator=g), torch.randn(3, 5, generator=g)
-    yield "random batch, kl_weight 0.7", lambda: vl(x, xr, mu, lv, 0.7)
-    yield "perfect reconstruction, kl_weight 1", lambda: vl(x, x, mu, lv, 1.0)
-    yield "prior latents, kl_weight 0.5", lambda: vl(x, xr, torch.zeros(3, 5), torch.zeros(3, 5), 0.5)
-    yield "batch of one", lambda: vl(x[:1], xr[:1], mu[:1], lv[:1], 0.7)
-
-
 def probe_ex2_reparameterise(ns):
     s = ns["sample_latent"]
     g = torch.Generator().manual_seed(0)
@@ -136,25 +83,6 @@ def probe_ex2_reparameterise(ns):
     yield "mu and logvar after a call", arguments_after
 
 
-def probe_ex3_dbvae(ns):
-    DBVAE = ns["DBVAE"]
-    x = torch.rand(2, 3, 32, 32, generator=torch.Generator().manual_seed(1))
-
-    def forward_eval(batch):
-        model = seeded(0, lambda: DBVAE(latent_dim=3, n_filters=4)).eval()
-        torch.manual_seed(1)
-        return model(batch)
-    yield "eval forward, seeded", lambda: forward_eval(x)
-    yield "eval forward, batch of one", lambda: forward_eval(x[:1])
-
-    def recon_gradient():
-        model = seeded(0, lambda: DBVAE(latent_dim=3, n_filters=4)).train()
-        out = model(x)
-        out[3].sum().backward()
-        return model.encoder[-1].weight.grad, model.decoder[0].weight.grad
-    yield "gradients of the reconstruction", recon_gradient
-
-
 def probe_ex4_debias_loss(ns):
     dl = ns["debiasing_loss"]
     g = torch.Generator().manual_seed(0)
@@ -168,44 +96,6 @@ def probe_ex4_debias_loss(ns):
         lambda lg, rec: dl(lg, y, x, rec, mu, lv, 0.3), logit, xr)
     yield "logits +-120 (beyond exp's float32 range)", lambda: dl(torch.tensor([120.0, -120.0, 120.0, -120.0]), y,
                                                                    x, xr, mu, lv, 0.3)
-
-
-def probe_ex5_resampling(ns):
-    rp = ns["resampling_probabilities"]
-    mu = torch.randn(200, 3, generator=torch.Generator().manual_seed(0))
-    yield "randn (200, 3), 10 bins", lambda: rp(mu, bins=10, smoothing=1e-3)
-    yield "randn (200, 3), defaults", lambda: rp(mu)
-    yield "values on bin edges", lambda: rp(torch.tensor([[0.0], [0.5], [1.0], [0.1], [0.2]]), bins=2, smoothing=0.0)
-    yield "two dimensions, smoothing 0.1", lambda: rp(torch.tensor([[0.0, 0.0], [0.0, 1.0], [0.0, 1.0], [1.0, 1.0],
-                                                                    [0.0, 0.2]]), bins=2, smoothing=0.1)
-    yield "mu unchanged", lambda: (rp(mu.clone(), 10, 1e-3), mu)[1]
-
-
-def probe_ex6_train_dbvae(ns):
-    train = ns["train"]
-    n = 30
-    xs, ys = torch.randn(n, 3, generator=torch.Generator().manual_seed(0)), torch.arange(float(n))
-
-    def run(use_weights, arrives_in_eval=False):
-        model = seeded(0, lambda: nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Linear(4, 1)))
-        if arrives_in_eval:
-            model.eval()
-        seen, modes = [], []
-
-        def loss_fn(m, xb, yb):
-            seen.append(yb.clone())
-            modes.append(m.training)
-            return ((m(xb)[:, 0] - yb / n) ** 2).mean()
-
-        def weights_fn(m):
-            m.eval()
-            return (torch.arange(n) % 2 == 0).float()
-        losses = train(model, loss_fn, xs, ys, epochs=3, batch_size=8, lr=0.05,
-                       weights_fn=weights_fn if use_weights else None, seed=1)
-        return {"losses": losses, "drawn": torch.cat(seen), "modes": modes, "params": flat_params(model)}
-    yield "with weights_fn", lambda: run(True)
-    yield "uniform", lambda: run(False)
-    yield "uniform, model arriving in eval mode", lambda: run(False, True)
 
 
 PROBES["02_face_debiasing/02_dbvae"] = {
