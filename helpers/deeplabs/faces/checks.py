@@ -60,8 +60,11 @@ def check_training(losses, epochs: int, accuracy: float) -> None:
             assert len(losses) == epochs, f"got {len(losses)} values"
         with c.case("the loss goes down", hint="zero_grad, forward, loss, backward, step"):
             assert losses[-1] < losses[0], f"first {losses[0]:.3f}, last {losses[-1]:.3f}"
-        with c.case("test accuracy above 80%", hint="BCEWithLogitsLoss on the logits, labels as floats"):
-            assert accuracy > 0.80, f"accuracy {accuracy:.1%}"
+        # 70 %, not more: fast mode's few epochs are chaotic enough that a right loop written another
+        # way (logsigmoid, another summation order) landed at 79 % where the solution gets 92 %
+        with c.case("test accuracy above 70% (chance is 50%)",
+                    hint="BCEWithLogitsLoss on the logits, labels as floats"):
+            assert accuracy > 0.70, f"accuracy {accuracy:.1%}"
 
 
 class _Fixed(nn.Module):
