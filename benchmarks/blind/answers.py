@@ -3,6 +3,7 @@
     from benchmarks.blind.answers import load_answers, earlier_round
     module = load_answers(Path("benchmarks/blind/round3"), "05_adversarial/05_adversarial")
     ROUND2 = earlier_round(2, __file__)   # in an answer file: the same notebook's answers of round 2
+    wrong = replace_once(ROUND2._EX1_OK, "dim=0", "dim=1")   # a mistake written as an edit of a right answer
 
 An answer file may reuse an earlier round's sources (a right answer kept as the reference the
 proofs compare with) by name instead of copying them.
@@ -35,3 +36,9 @@ def earlier_round(number: int, answer_file: str) -> ModuleType:
     if module is None:
         raise FileNotFoundError(f"round {number} has no answers for {name}")
     return module
+
+
+def replace_once(source: str, old: str, new: str) -> str:
+    """`source` with its one occurrence of `old` replaced by `new` (an edit that matches twice or never is a typo)."""
+    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
+    return source.replace(old, new)

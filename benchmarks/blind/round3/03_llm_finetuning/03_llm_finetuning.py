@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ----------------------------------------------------------------------------- ex1 next token
@@ -119,27 +114,27 @@ def tokenize_pair(tokenizer, instruction: str, response: str) -> dict:
 MUTANTS = {
     "ex1_next_token": [
         ("temperatures below 1e-3 treated as greedy (one-hot): a very low temperature is not 0",
-         _sub(_NEXT, "    if temperature == 0:\n", "    if temperature < 1e-3:\n")),
+         replace_once(_NEXT, "    if temperature == 0:\n", "    if temperature < 1e-3:\n")),
         ("greedy one-hot by comparing with the row max: tied logits give several ones",
-         _sub(_NEXT, "        best = logits.argmax(dim=-1)\n        return F.one_hot(best, num_classes=logits.shape[-1]).to(logits.dtype)\n",
+         replace_once(_NEXT, "        best = logits.argmax(dim=-1)\n        return F.one_hot(best, num_classes=logits.shape[-1]).to(logits.dtype)\n",
               "        return (logits == logits.max(dim=-1, keepdim=True).values).to(logits.dtype)\n")),
         ("logits[-1]: the last sequence of the batch (T, V), not the last position",
-         _sub(_NEXT, "return outputs.logits[:, -1, :]", "return outputs.logits[-1]")),
+         replace_once(_NEXT, "return outputs.logits[:, -1, :]", "return outputs.logits[-1]")),
         ("feeds only the last token (input_ids[:, -1:]): the context is lost",
-         _sub(_NEXT, "model(input_ids=input_ids)", "model(input_ids=input_ids[:, -1:])")),
+         replace_once(_NEXT, "model(input_ids=input_ids)", "model(input_ids=input_ids[:, -1:])")),
     ],
     "ex2_top_k_top_p": [
         ("top-k threshold from torch.kthvalue (the k-th smallest, not the k-th largest)",
-         _sub(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
+         replace_once(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
               "    threshold = torch.kthvalue(probs, k, dim=-1, keepdim=True).values\n    kept = probs * (probs >= threshold)\n")),
         ("top-k over dim 0 (the batch): the k largest of every column",
-         _sub(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
+         replace_once(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
               "    top = torch.topk(probs, k, dim=0)\n    kept = torch.zeros_like(probs).scatter(0, top.indices, top.values)\n")),
         ("top-p scatters the kept values back into the caller's probs (in place)",
-         _sub(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
+         replace_once(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
               "    kept = probs.scatter_(-1, order, sorted_kept)\n")),
         ("top-p read as a probability threshold: keeps the tokens whose own probability is at least p",
-         _sub(_FILTERS, "    sorted_probs, order = torch.sort(probs, dim=-1, descending=True)\n"
+         replace_once(_FILTERS, "    sorted_probs, order = torch.sort(probs, dim=-1, descending=True)\n"
                         "    before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs\n"
                         "    sorted_kept = sorted_probs * (before < p)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
@@ -147,105 +142,105 @@ MUTANTS = {
     ],
     "ex3_generate": [
         ("max_new_tokens read as the total length: range(max_new_tokens - prompt length)",
-         _sub(_GEN, "for _ in range(max_new_tokens):", "for _ in range(max_new_tokens - input_ids.shape[1]):")),
+         replace_once(_GEN, "for _ in range(max_new_tokens):", "for _ in range(max_new_tokens - input_ids.shape[1]):")),
         ("pick gets logits[0, -1]: a (V,) vector, the batch dimension dropped",
-         _sub(_GEN, "pick(outputs.logits[:, -1, :])", "pick(outputs.logits[0, -1, :])")),
+         replace_once(_GEN, "pick(outputs.logits[:, -1, :])", "pick(outputs.logits[0, -1, :])")),
         ("the prompt's last logits reused at every step (logits never updated after the first call)", _GEN_STALE),
         ("eos tested on the sequence's last token at the top of the loop: a prompt ending in eos_id stops at once",
-         _sub(_sub(_GEN, "    for _ in range(max_new_tokens):\n",
+         replace_once(replace_once(_GEN, "    for _ in range(max_new_tokens):\n",
                    "    for _ in range(max_new_tokens):\n"
                    "        if eos_id is not None and ids[0, -1].item() == eos_id:\n            break\n"),
               "        if eos_id is not None and token.item() == eos_id:\n            break\n", "")),
     ],
     "ex4_lora_layer": [
-        ("scale = alpha // r (floor division)", _sub(_LORA, "self.scale = alpha / r", "self.scale = alpha // r")),
+        ("scale = alpha // r (floor division)", replace_once(_LORA, "self.scale = alpha / r", "self.scale = alpha // r")),
         ("keeps a deep copy of base: the caller's Linear stays trainable and is not the layer's",
-         _sub(_sub(_LORA, "        self.base = base\n", "        self.base = copy.deepcopy(base)\n"),
+         replace_once(replace_once(_LORA, "        self.base = base\n", "        self.base = copy.deepcopy(base)\n"),
               "class LoRALinear", "import copy\n\n\nclass LoRALinear")),
-        ("kaiming_uniform_ with a=5 instead of a=sqrt(5)", _sub(_LORA, "a=math.sqrt(5)", "a=5")),
+        ("kaiming_uniform_ with a=5 instead of a=sqrt(5)", replace_once(_LORA, "a=math.sqrt(5)", "a=5")),
         ("dropout rate hard-coded (nn.Dropout(0.1)): the dropout argument is ignored",
-         _sub(_LORA, "nn.Dropout(dropout)", "nn.Dropout(0.1)")),
+         replace_once(_LORA, "nn.Dropout(dropout)", "nn.Dropout(0.1)")),
     ],
     "ex5_merge": [
         ("merges into a clone of the weight (w = weight.clone(); w += ...): nothing written back",
-         _sub(_sub(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n        layer.merged = True\n",
+         replace_once(replace_once(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n        layer.merged = True\n",
                    "        w = layer.base.weight.clone()\n        w += layer.scale * (layer.lora_B @ layer.lora_A)\n        layer.merged = True\n"),
               "        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n",
               "        w = layer.base.weight.clone()\n        w -= layer.scale * (layer.lora_B @ layer.lora_A)\n")),
         ("merge uses weight.copy_(update): W replaced by the update instead of W + update",
-         _sub(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
+         replace_once(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
               "        layer.base.weight.copy_(layer.scale * (layer.lora_B @ layer.lora_A))\n")),
         ("merge folds the scale into lora_B in place (B *= scale): unmerge then subtracts scale twice",
-         _sub(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
+         replace_once(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
               "        layer.lora_B.mul_(layer.scale)\n        layer.base.weight += layer.lora_B @ layer.lora_A\n")),
         ("unmerge asserts the layer is merged (an unmerged layer raises instead of being returned)",
-         _sub(_MERGE, "    if layer.merged:\n        layer.base.weight -=",
+         replace_once(_MERGE, "    if layer.merged:\n        layer.base.weight -=",
               "    assert layer.merged, 'unmerge: the layer is not merged'\n    if layer.merged:\n        layer.base.weight -=")),
     ],
     "ex6_inject": [
         ("count_parameters: trainable = parameters that have a .grad (0 before any backward)",
-         _sub(_INJECT, "if p.requires_grad)", "if p.grad is not None)")),
+         replace_once(_INJECT, "if p.requires_grad)", "if p.grad is not None)")),
         ("setattr on the root model instead of the parent: the layers keep their plain Linear",
-         _sub(_INJECT, "setattr(parent, child_name, make_lora(child))", "setattr(model, child_name, make_lora(child))")),
+         replace_once(_INJECT, "setattr(parent, child_name, make_lora(child))", "setattr(model, child_name, make_lora(child))")),
         ("works on copy.deepcopy(model): the caller's model is left unchanged",
-         _sub(_sub(_INJECT, "    for p in model.parameters():\n        p.requires_grad_(False)\n",
+         replace_once(replace_once(_INJECT, "    for p in model.parameters():\n        p.requires_grad_(False)\n",
                    "    model = copy.deepcopy(model)\n    for p in model.parameters():\n        p.requires_grad_(False)\n"),
               "def add_lora", "import copy\n\n\ndef add_lora")),
         ("count_parameters: total counts the frozen parameters only",
-         _sub(_INJECT, "    total = sum(p.numel() for p in model.parameters())\n",
+         replace_once(_INJECT, "    total = sum(p.numel() for p in model.parameters())\n",
               "    total = sum(p.numel() for p in model.parameters() if not p.requires_grad)\n")),
     ],
     "ex7_examples": [
         ("tokenizes prompt + response + eos as one string (tokens merge across the boundary)", _EXAMPLES_JOINED),
         ("collate sorts the examples by length (longest first): rows come back reordered",
-         _sub(_EXAMPLES, "    width = max(len(e[\"input_ids\"]) for e in examples)\n",
+         replace_once(_EXAMPLES, "    width = max(len(e[\"input_ids\"]) for e in examples)\n",
               "    examples = sorted(examples, key=lambda e: len(e[\"input_ids\"]), reverse=True)\n"
               "    width = max(len(e[\"input_ids\"]) for e in examples)\n")),
         ("pads to a multiple of 8 (the pad_to_multiple_of habit), not to the longest example",
-         _sub(_EXAMPLES, "    width = max(len(e[\"input_ids\"]) for e in examples)\n",
+         replace_once(_EXAMPLES, "    width = max(len(e[\"input_ids\"]) for e in examples)\n",
               "    width = -(-max(len(e[\"input_ids\"]) for e in examples) // 8) * 8\n")),
         ("the end-of-turn token masked in the labels too (-100 on the last answer token)",
-         _sub(_EXAMPLES, "\"labels\": [-100] * len(prompt) + list(answer)}", "\"labels\": [-100] * len(prompt) + list(answer[:-1]) + [-100]}")),
+         replace_once(_EXAMPLES, "\"labels\": [-100] * len(prompt) + list(answer)}", "\"labels\": [-100] * len(prompt) + list(answer[:-1]) + [-100]}")),
     ],
     "ex8_loss": [
         ("summed loss divided by the non -100 labels counted before the shift",
-         _sub(_LOSS, "    return F.cross_entropy(shift_logits.reshape(-1, vocab), shift_labels.reshape(-1), ignore_index=-100)\n",
+         replace_once(_LOSS, "    return F.cross_entropy(shift_logits.reshape(-1, vocab), shift_labels.reshape(-1), ignore_index=-100)\n",
               "    total = F.cross_entropy(shift_logits.reshape(-1, vocab), shift_labels.reshape(-1), ignore_index=-100,\n"
               "                            reduction='sum')\n"
               "    return total / (labels != -100).sum()\n")),
         ("squeeze() first: a batch of one loses its batch axis (the shift then fails)",
-         _sub(_LOSS, "    shift_logits = logits[:, :-1, :]\n    shift_labels = labels[:, 1:]\n",
+         replace_once(_LOSS, "    shift_logits = logits[:, :-1, :]\n    shift_labels = labels[:, 1:]\n",
               "    logits, labels = logits.squeeze(), labels.squeeze()\n"
               "    shift_logits = logits[:, :-1, :]\n"
               "    shift_labels = labels[:, 1:]\n")),
         ("ignore_index=0 (the pad id) instead of -100",
-         _sub(_LOSS, "ignore_index=-100)", "ignore_index=0)")),
+         replace_once(_LOSS, "ignore_index=-100)", "ignore_index=0)")),
         ("label_smoothing=0.1 (a training-recipe habit)",
-         _sub(_LOSS, "ignore_index=-100)", "ignore_index=-100, label_smoothing=0.1)")),
+         replace_once(_LOSS, "ignore_index=-100)", "ignore_index=-100, label_smoothing=0.1)")),
     ],
     "ex9_train": [
         ("labels taken from input_ids (the prompt mask is lost)",
-         _sub(_TRAIN, "labels = batch[\"labels\"].to(device)", "labels = batch[\"input_ids\"].to(device)")),
+         replace_once(_TRAIN, "labels = batch[\"labels\"].to(device)", "labels = batch[\"input_ids\"].to(device)")),
         ("off by one in the group slice: the first micro-batch of every step is skipped",
-         _sub(_TRAIN, "batches[step * accum_steps:(step + 1) * accum_steps]", "batches[step * accum_steps + 1:(step + 1) * accum_steps]")),
+         replace_once(_TRAIN, "batches[step * accum_steps:(step + 1) * accum_steps]", "batches[step * accum_steps + 1:(step + 1) * accum_steps]")),
         ("returns the sum of the step's micro-batch losses, not their mean",
-         _sub(_TRAIN, "step_loss = sum(micro) / len(micro)", "step_loss = sum(micro)")),
+         replace_once(_TRAIN, "step_loss = sum(micro) / len(micro)", "step_loss = sum(micro)")),
         ("uses outputs.loss (model(..., labels=labels)) instead of calling loss_fn",
-         _sub(_sub(_TRAIN, "outputs = model(input_ids=input_ids, attention_mask=attention_mask)",
+         replace_once(replace_once(_TRAIN, "outputs = model(input_ids=input_ids, attention_mask=attention_mask)",
                    "outputs = model(input_ids=input_ids, attention_mask=attention_mask, labels=labels)"),
               "loss = loss_fn(outputs.logits.float(), labels)", "loss = outputs.loss")),
     ],
     "ex10_perplexity": [
         ("returns a tensor (torch.exp) instead of a Python float",
-         _sub(_PPL, "return math.exp(total_nll / total_count)", "return torch.exp(torch.tensor(total_nll / total_count))")),
+         replace_once(_PPL, "return math.exp(total_nll / total_count)", "return torch.exp(torch.tensor(total_nll / total_count))")),
         ("targets by torch.roll(labels, -1) over all T positions (the first label wraps round to the end)",
-         _sub(_sub(_PPL, "targets = batch[\"labels\"].to(device)[:, 1:]", "targets = batch[\"labels\"].to(device).roll(-1, dims=1)"),
+         replace_once(replace_once(_PPL, "targets = batch[\"labels\"].to(device)[:, 1:]", "targets = batch[\"labels\"].to(device).roll(-1, dims=1)"),
               ".logits[:, :-1, :].float()", ".logits.float()")),
         ("scores only the first sequence of every batch (written for a batch of one)",
-         _sub(_sub(_PPL, "targets = batch[\"labels\"].to(device)[:, 1:]", "targets = batch[\"labels\"].to(device)[:1, 1:]"),
+         replace_once(replace_once(_PPL, "targets = batch[\"labels\"].to(device)[:, 1:]", "targets = batch[\"labels\"].to(device)[:1, 1:]"),
               ".logits[:, :-1, :].float()", ".logits[:1, :-1, :].float()")),
         ("targets kept where label > 0: token id 0 is skipped as if it were padding",
-         _sub(_PPL, "        targets = batch[\"labels\"].to(device)[:, 1:]\n",
+         replace_once(_PPL, "        targets = batch[\"labels\"].to(device)[:, 1:]\n",
               "        targets = batch[\"labels\"].to(device)[:, 1:]\n        targets = targets.masked_fill(targets <= 0, -100)\n")),
     ],
 }

@@ -6,14 +6,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ----------------------------------------------------------------------------- ex1 schedules
@@ -113,94 +108,94 @@ _RES_GROUPNORM_F = _RES_INIT + '''        h = F.group_norm(x, self.norm1.num_gro
 MUTANTS = {
     "ex1_schedule": [
         ("cosine betas = 1 - alpha_bar_t (the cumulative signal, not the step ratio f(t+1) / f(t))",
-         _sub(_SCHED, "(1.0 - f[1:] / f[:-1])", "(1.0 - f[1:] / f[0])")),
+         replace_once(_SCHED, "(1.0 - f[1:] / f[:-1])", "(1.0 - f[1:] / f[0])")),
         ("posterior variance with alpha_bars in the numerator instead of alpha_bars_prev (it equals beta_t)",
-         _sub(_SCHED, "betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)", "betas * (1.0 - alpha_bars) / (1.0 - alpha_bars)")),
+         replace_once(_SCHED, "betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)", "betas * (1.0 - alpha_bars) / (1.0 - alpha_bars)")),
         ("cosine f evaluated at T points (arange(T)): T - 1 betas",
-         _sub(_SCHED, "torch.arange(num_steps + 1, dtype=torch.float64)", "torch.arange(num_steps, dtype=torch.float64)")),
+         replace_once(_SCHED, "torch.arange(num_steps + 1, dtype=torch.float64)", "torch.arange(num_steps, dtype=torch.float64)")),
         ("'scaled linear' betas (linspace of the square roots, squared), as in Stable Diffusion",
-         _sub(_SCHED, "return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)",
+         replace_once(_SCHED, "return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)",
               "return torch.linspace(beta_start ** 0.5, beta_end ** 0.5, num_steps, dtype=torch.float32) ** 2")),
     ],
     "ex2_forward": [
         ("returns .float(): a float64 x0 comes back float32",
-         _sub(_Q, ".to(x0.dtype)", ".float()")),
+         replace_once(_Q, ".to(x0.dtype)", ".float()")),
         ("rescales x0 to [-1, 1] again (2 x0 - 1) before noising",
-         _sub(_Q, "abar.sqrt() * x0 +", "abar.sqrt() * (2 * x0 - 1) +")),
+         replace_once(_Q, "abar.sqrt() * x0 +", "abar.sqrt() * (2 * x0 - 1) +")),
         ("coefficients unsqueezed once ([:, None]): right for 2-D inputs only",
-         _sub(_Q, "abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))", "abar = abar[:, None]")),
+         replace_once(_Q, "abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))", "abar = abar[:, None]")),
         ("noise coefficient sqrt(beta_t) (the one-step variance) instead of sqrt(1 - alpha_bar_t)",
-         _sub(_sub(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n",
+         replace_once(replace_once(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n",
                    "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n"
                    "    beta = schedule.betas.to(x0.device)[t].view_as(abar)\n"),
               "(1.0 - abar).sqrt() * noise", "beta.sqrt() * noise")),
     ],
     "ex3_time_embedding": [
         ("outer product the wrong way round: returns (dim, B)",
-         _sub(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
+         replace_once(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
               "    angles = freqs.unsqueeze(1) * t.float().unsqueeze(0)\n    return torch.cat([angles.sin(), angles.cos()], dim=0)\n")),
         ("copy-paste slip: sines in both halves",
-         _sub(_EMB, "[angles.sin(), angles.cos()]", "[angles.sin(), angles.sin()]")),
+         replace_once(_EMB, "[angles.sin(), angles.cos()]", "[angles.sin(), angles.sin()]")),
         ("steps shifted to 1-based (t + 1) so that step 0 is not all zeros",
-         _sub(_EMB, "t.float().unsqueeze(1)", "(t.float() + 1).unsqueeze(1)")),
+         replace_once(_EMB, "t.float().unsqueeze(1)", "(t.float() + 1).unsqueeze(1)")),
         ("angle t / omega_i (omega read as a wavelength) instead of t * omega_i",
-         _sub(_EMB, "t.float().unsqueeze(1) * freqs.unsqueeze(0)", "t.float().unsqueeze(1) / freqs.unsqueeze(0)")),
+         replace_once(_EMB, "t.float().unsqueeze(1) * freqs.unsqueeze(0)", "t.float().unsqueeze(1) / freqs.unsqueeze(0)")),
     ],
     "ex4_resblock": [
         ("emb.detach() before the projection: no gradient reaches the time and class embeddings",
-         _sub(_RES, "self.emb_proj(emb)", "self.emb_proj(emb.detach())")),
+         replace_once(_RES, "self.emb_proj(emb)", "self.emb_proj(emb.detach())")),
         ("torch.sigmoid instead of SiLU (x * sigmoid(x))",
-         _sub(_sub(_RES, "        h = F.silu(h)\n        h = self.conv1(h)", "        h = torch.sigmoid(h)\n        h = self.conv1(h)"),
+         replace_once(replace_once(_RES, "        h = F.silu(h)\n        h = self.conv1(h)", "        h = torch.sigmoid(h)\n        h = self.conv1(h)"),
               "        h = F.silu(h)\n        h = self.conv2(h)", "        h = torch.sigmoid(h)\n        h = self.conv2(h)")),
         ("skip(x) added inside the second branch, before norm2 (no residual around conv2)",
-         _sub(_sub(_RES, "        h = self.norm2(h)\n", "        h = h + self.skip(x)\n        h = self.norm2(h)\n"),
+         replace_once(replace_once(_RES, "        h = self.norm2(h)\n", "        h = h + self.skip(x)\n        h = self.norm2(h)\n"),
               "        return h + self.skip(x)\n", "        return h\n")),
         ("F.group_norm without the layers' weight and bias (norm1/norm2 parameters never used)",
          _RES_GROUPNORM_F),
     ],
     "ex5_loss": [
         ("one noise image for the whole batch (randn(x0.shape[1:]), broadcast)",
-         _sub(_LOSS, "noise = torch.randn(x0.shape, generator=generator, device=x0.device)",
+         replace_once(_LOSS, "noise = torch.randn(x0.shape, generator=generator, device=x0.device)",
               "noise = torch.randn(x0.shape[1:], generator=generator, device=x0.device).expand_as(x0)")),
         ("the model gets the step normalised to [0, 1] (t / T)",
-         _sub(_LOSS, "model(x_t, t, y_in)", "model(x_t, t / T, y_in)")),
+         replace_once(_LOSS, "model(x_t, t, y_in)", "model(x_t, t / T, y_in)")),
         ("regresses x_t - x0 (the whole change) instead of the noise",
-         _sub(_LOSS, "F.mse_loss(model(x_t, t, y_in), noise)", "F.mse_loss(model(x_t, t, y_in), x_t - x0)")),
+         replace_once(_LOSS, "F.mse_loss(model(x_t, t, y_in), noise)", "F.mse_loss(model(x_t, t, y_in), x_t - x0)")),
         ("labels turned float by torch.where with a float fill (float(model.num_classes))",
-         _sub(_LOSS, "torch.where(drop, torch.full_like(y, model.num_classes), y)",
+         replace_once(_LOSS, "torch.where(drop, torch.full_like(y, model.num_classes), y)",
               "torch.where(drop, float(model.num_classes), y)")),
     ],
     "ex6_ddpm": [
         ("no noise at t = 1 either (if t > 1): the last two steps are deterministic",
-         _sub(_DDPM, "    if t == 0:\n        return mean\n", "    if t <= 1:\n        return mean\n")),
+         replace_once(_DDPM, "    if t == 0:\n        return mean\n", "    if t <= 1:\n        return mean\n")),
         ("eps_fn called with the step as a tensor (torch.tensor(t)), not an int",
-         _sub(_DDPM, "eps = eps_fn(x, t)", "eps = eps_fn(x, torch.tensor(t))")),
-        ("draws every z in one randn call before the loop", _sub(_DDPM, _DDPM[_DDPM.index("@torch.no_grad()"):],
+         replace_once(_DDPM, "eps = eps_fn(x, t)", "eps = eps_fn(x, torch.tensor(t))")),
+        ("draws every z in one randn call before the loop", replace_once(_DDPM, _DDPM[_DDPM.index("@torch.no_grad()"):],
                                                                _SAMPLE_ALL_Z.lstrip("\n"))),
         ("mean divided by sqrt(alpha_bar_t) instead of sqrt(alpha_t)",
-         _sub(_DDPM, "/ torch.sqrt(schedule.alphas[t])", "/ torch.sqrt(schedule.alpha_bars[t])")),
+         replace_once(_DDPM, "/ torch.sqrt(schedule.alphas[t])", "/ torch.sqrt(schedule.alpha_bars[t])")),
     ],
     "ex7_ddim": [
         ("timesteps start at T - k instead of (n - 1) k (wrong when n does not divide T)",
-         _sub(_DDIM, "    return [i * k for i in range(num_steps - 1, -1, -1)]\n",
+         replace_once(_DDIM, "    return [i * k for i in range(num_steps - 1, -1, -1)]\n",
               "    return list(range(num_train_steps - k, -1, -k))\n")),
         ("final-jump test `t_prev > 0`: the jump to step 0 is treated as the clean one (alpha_bar = 1)",
-         _sub(_DDIM, "if t_prev >= 0 else", "if t_prev > 0 else")),
-        ("ddim_step called with t and t_prev swapped", _sub(_DDIM, "t, t_prev, x, alpha_bars)", "t_prev, t, x, alpha_bars)")),
+         replace_once(_DDIM, "if t_prev >= 0 else", "if t_prev > 0 else")),
+        ("ddim_step called with t and t_prev swapped", replace_once(_DDIM, "t, t_prev, x, alpha_bars)", "t_prev, t, x, alpha_bars)")),
         ("num_train_steps taken as len(alpha_bars) - 1 (the last index) in ddim_sample",
-         _sub(_DDIM, "ddim_timesteps(len(alpha_bars), num_steps)", "ddim_timesteps(len(alpha_bars) - 1, num_steps)")),
+         replace_once(_DDIM, "ddim_timesteps(len(alpha_bars), num_steps)", "ddim_timesteps(len(alpha_bars) - 1, num_steps)")),
     ],
     "ex8_guidance": [
         ("step tensor made as torch.ones(2B) * t: float32 steps, not integers",
-         _sub(_CFG, "torch.full((2 * B,), t, dtype=torch.long, device=x.device)", "torch.ones(2 * B, device=x.device) * t")),
+         replace_once(_CFG, "torch.full((2 * B,), t, dtype=torch.long, device=x.device)", "torch.ones(2 * B, device=x.device) * t")),
         ("unpacks the halves in the wrong order (eps_u, eps_c = chunk) for a conditional-first batch",
-         _sub(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_u, eps_c = out.chunk(2, dim=0)")),
+         replace_once(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_u, eps_c = out.chunk(2, dim=0)")),
         ("'CFG rescale': the guided prediction rescaled to the conditional one's per-example std",
-         _sub(_CFG, "    return eps_u + scale * (eps_c - eps_u)\n",
+         replace_once(_CFG, "    return eps_u + scale * (eps_c - eps_u)\n",
               "    guided = eps_u + scale * (eps_c - eps_u)\n"
               "    dims = tuple(range(1, guided.dim()))\n"
               "    return guided * (eps_c.std(dim=dims, keepdim=True) / guided.std(dim=dims, keepdim=True))\n")),
-        ("the step passed as a (2B, 1) tensor", _sub(_CFG, "torch.full((2 * B,), t,", "torch.full((2 * B, 1), t,")),
+        ("the step passed as a (2B, 1) tensor", replace_once(_CFG, "torch.full((2 * B,), t,", "torch.full((2 * B, 1), t,")),
     ],
 }
 

@@ -8,14 +8,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND2 = earlier_round(2, __file__)  # its right answers are this round's references, reused by name
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ----------------------------------------------------------------------------- ex1 FGSM
@@ -75,15 +70,15 @@ def targeted_pgd(model: nn.Module, x: torch.Tensor, target: torch.Tensor, eps: f
 MUTANTS = {
     "ex1_fgsm": [
         ("calls model.eval() inside fgsm: a model given in training mode comes back in eval mode",
-         _sub(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
+         replace_once(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
               "    model.eval()\n    x_req = x.detach().clone().requires_grad_(True)\n")),
         ("cross-entropy with label_smoothing=0.1 (the training loss habit): gradient signs flip on confident inputs",
-         _sub(_FGSM, "F.cross_entropy(model(x_req), y)", "F.cross_entropy(model(x_req), y, label_smoothing=0.1)")),
+         replace_once(_FGSM, "F.cross_entropy(model(x_req), y)", "F.cross_entropy(model(x_req), y, label_smoothing=0.1)")),
         ("rounds the attacked image to 8-bit grey levels ((x * 255).round() / 255)",
-         _sub(_FGSM, "    return torch.clamp(x_req.detach() + step, 0.0, 1.0)\n",
+         replace_once(_FGSM, "    return torch.clamp(x_req.detach() + step, 0.0, 1.0)\n",
               "    x_adv = torch.clamp(x_req.detach() + step, 0.0, 1.0)\n    return (x_adv * 255).round() / 255\n")),
         ("Carlini-Wagner margin loss (best wrong logit minus true logit) instead of the cross-entropy",
-         _sub(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
+         replace_once(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
               "    logits = model(x_req)\n"
               "    true = logits.gather(1, y[:, None]).squeeze(1)\n"
               "    wrong = logits.masked_fill(F.one_hot(y, logits.shape[1]).bool(), float('-inf')).amax(dim=1)\n"
@@ -91,28 +86,28 @@ MUTANTS = {
     ],
     "ex2_accuracy": [
         ("torch.chunk(x, batch_size): batch_size batches, not batches of batch_size examples",
-         _sub(_ACC_SPLIT, "zip(torch.split(x, batch_size), torch.split(y, batch_size))",
+         replace_once(_ACC_SPLIT, "zip(torch.split(x, batch_size), torch.split(y, batch_size))",
               "zip(torch.chunk(x, batch_size), torch.chunk(y, batch_size))")),
         ("writes each attacked batch back into the caller's x (x[i:i + b] = attack(...))",
-         _sub(_ACC, "            xb = attack(model, xb, yb)\n",
+         replace_once(_ACC, "            xb = attack(model, xb, yb)\n",
               "            x[i:i + batch_size] = attack(model, xb, yb).detach()\n            xb = x[i:i + batch_size]\n")),
         ("ends with model.train() 'to restore it': an eval-mode model comes back in training mode",
-         _sub(_ACC, "    return n_right / x.shape[0]\n", "    model.train()\n    return n_right / x.shape[0]\n")),
+         replace_once(_ACC, "    return n_right / x.shape[0]\n", "    model.train()\n    return n_right / x.shape[0]\n")),
         ("compares the largest logit's value (max(dim=1)[0]) with the labels instead of its index",
-         _sub(_ACC, "(logits.argmax(dim=1) == yb)", "(logits.max(dim=1)[0] == yb)")),
+         replace_once(_ACC, "(logits.argmax(dim=1) == yb)", "(logits.max(dim=1)[0] == yb)")),
     ],
     "ex3_pgd": [
         ("one random start for the whole batch (uniform noise of x[0]'s shape, broadcast)",
-         _sub(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "torch.empty_like(x_orig[0]).uniform_(-eps, eps)")),
+         replace_once(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "torch.empty_like(x_orig[0]).uniform_(-eps, eps)")),
         ("stops as soon as every example is misclassified (fewer than `steps` steps)",
-         _sub(_PGD, "    for _ in range(steps):\n        x_adv = x_adv.detach().requires_grad_(True)\n",
+         replace_once(_PGD, "    for _ in range(steps):\n        x_adv = x_adv.detach().requires_grad_(True)\n",
               "    for _ in range(steps):\n"
               "        with torch.no_grad():\n"
               "            if bool((model(x_adv).argmax(dim=1) != y).all()):\n"
               "                break\n"
               "        x_adv = x_adv.detach().requires_grad_(True)\n")),
         ("returns, per example, the iterate with the highest loss seen, not the last one",
-         _sub(_sub(_PGD, "    for _ in range(steps):\n",
+         replace_once(replace_once(_PGD, "    for _ in range(steps):\n",
                    "    best = x_adv.clone()\n"
                    "    with torch.no_grad():\n"
                    "        best_loss = F.cross_entropy(model(best), y, reduction='none')\n"
@@ -126,32 +121,32 @@ MUTANTS = {
               "            best_loss = torch.where(better, cur, best_loss)\n"
               "    return best.detach()\n")),
         ("attacks the model's clean predictions instead of y (label leaking)",
-         _sub(_PGD, "    for _ in range(steps):\n",
+         replace_once(_PGD, "    for _ in range(steps):\n",
               "    with torch.no_grad():\n        y = model(x_orig).argmax(dim=1)\n    for _ in range(steps):\n")),
     ],
     "ex4_targeted": [
         ("step size eps / steps instead of alpha",
-         _sub(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_adv.detach() - (eps / steps) * grad.sign()")),
+         replace_once(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_adv.detach() - (eps / steps) * grad.sign()")),
         ("clamps to [0, 1] once after the loop instead of after every step",
-         _sub(_sub(_TGT, "        x_adv = torch.clamp(x_adv, 0.0, 1.0)\n", ""),
+         replace_once(replace_once(_TGT, "        x_adv = torch.clamp(x_adv, 0.0, 1.0)\n", ""),
               "    return x_adv.detach()\n", "    return torch.clamp(x_adv, 0.0, 1.0).detach()\n")),
         ("perturbation clamped inside the graph (model(x + delta.clamp(-eps, eps))): no gradient at the box's edge",
          _TGT_DELTA_IN_GRAPH),
         ("aims at each example's least-likely class (argmin of the logits), ignoring `target`",
-         _sub(_TGT, "    for _ in range(steps):\n",
+         replace_once(_TGT, "    for _ in range(steps):\n",
               "    with torch.no_grad():\n        target = model(x_orig).argmin(dim=1)\n    for _ in range(steps):\n")),
     ],
     "ex5_adv_train": [
         ("epoch mean divided by the last enumerate index (number of batches - 1)",
-         _sub(_sub(_TRAIN, "        for x, y in loader:\n", "        for i, (x, y) in enumerate(loader):\n"),
+         replace_once(replace_once(_TRAIN, "        for x, y in loader:\n", "        for i, (x, y) in enumerate(loader):\n"),
               "sum(batch_losses) / len(batch_losses)", "sum(batch_losses) / max(i, 1)")),
         ("attack called under torch.no_grad() ('no gradients needed to make the data')",
-         _sub(_TRAIN, "            x_adv = attack(model, x, y)\n",
+         replace_once(_TRAIN, "            x_adv = attack(model, x, y)\n",
               "            with torch.no_grad():\n                x_adv = attack(model, x, y)\n")),
         ("range(1, epochs): one epoch too few",
-         _sub(_TRAIN, "for epoch in range(epochs):", "for epoch in range(1, epochs):")),
+         replace_once(_TRAIN, "for epoch in range(epochs):", "for epoch in range(1, epochs):")),
         ("trains toward the model's own clean predictions instead of y",
-         _sub(_TRAIN, "            x_adv = attack(model, x, y)\n",
+         replace_once(_TRAIN, "            x_adv = attack(model, x, y)\n",
               "            x_adv = attack(model, x, y)\n"
               "            with torch.no_grad():\n                y = model(x).argmax(dim=1)\n")),
     ],

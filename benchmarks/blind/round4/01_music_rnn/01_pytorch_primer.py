@@ -7,14 +7,9 @@ benchmarks/blind/round4/prove_01.py, compare with it, as round 3's did); CORRECT
 round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND3 = earlier_round(3, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_tensors ------------------------------------------------------------------------------
@@ -28,13 +23,13 @@ def standardize(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     var, mean = torch.var_mean(x, dim=0, correction=0, keepdim=True)
     return (x - mean) / (var.sqrt() + eps)
 '''
-_EX1_RESIZE = _sub(_EX1_OK, "return images.reshape(images.shape[0], -1)",
+_EX1_RESIZE = replace_once(_EX1_OK, "return images.reshape(images.shape[0], -1)",
                    "return images.resize_(images.shape[0], images[0].numel())")
-_EX1_STD_MEAN = _sub(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
+_EX1_STD_MEAN = replace_once(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
     std = x.std(dim=0, unbiased=False, keepdim=True)''', '''    mean, std = torch.std_mean(x, dim=0, correction=0, keepdim=True)''')
-_EX1_RMS = _sub(_EX1_OK, "std = x.std(dim=0, unbiased=False, keepdim=True)",
+_EX1_RMS = replace_once(_EX1_OK, "std = x.std(dim=0, unbiased=False, keepdim=True)",
                 "std = x.pow(2).mean(dim=0, keepdim=True).sqrt()")
-_EX1_NORMALIZE = _sub(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
+_EX1_NORMALIZE = replace_once(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
     std = x.std(dim=0, unbiased=False, keepdim=True)
     return (x - mean) / (std + eps)''', '''    centred = x - x.mean(dim=0, keepdim=True)
     return torch.nn.functional.normalize(centred, dim=0, eps=eps)''')
@@ -62,9 +57,9 @@ def softmax(logits: torch.Tensor) -> torch.Tensor:
         rows.append(e / e.sum())
     return torch.stack(rows)
 '''
-_EX2_ABS_MAX = _sub(_EX2_OK, "m = logits.max(dim=-1, keepdim=True).values",
+_EX2_ABS_MAX = replace_once(_EX2_OK, "m = logits.max(dim=-1, keepdim=True).values",
                     "m = logits.abs().max(dim=-1, keepdim=True).values")
-_EX2_FLOAT = _sub(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp((logits - m).float())")
+_EX2_FLOAT = replace_once(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp((logits - m).float())")
 
 # ---- ex3_autograd -----------------------------------------------------------------------------
 _EX3_OK = ROUND3._EX3_OK
@@ -75,10 +70,10 @@ import torch.nn.functional as F
 def mse_gradient(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return torch.func.grad(lambda v: F.mse_loss(x @ v, y))(w.detach())
 '''
-_EX3_NORM = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = torch.linalg.norm(x @ w - y) / len(y)")
-_EX3_SQUEEZE = _sub(_EX3_OK, "    return w.grad\n", "    return w.grad.squeeze()\n")
-_EX3_N_MINUS_1 = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w - y) ** 2).sum() / (len(y) - 1)")
-_EX3_TWICE = _sub(_EX3_OK, "    loss.backward()\n",
+_EX3_NORM = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = torch.linalg.norm(x @ w - y) / len(y)")
+_EX3_SQUEEZE = replace_once(_EX3_OK, "    return w.grad\n", "    return w.grad.squeeze()\n")
+_EX3_N_MINUS_1 = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w - y) ** 2).sum() / (len(y) - 1)")
+_EX3_TWICE = replace_once(_EX3_OK, "    loss.backward()\n",
                   "    loss.backward(retain_graph=True)   # a first pass to look at the gradient\n"
                   "    loss.backward()\n")
 
@@ -94,14 +89,14 @@ class DenseLayer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.addmm(self.b, x, self.W).sigmoid()
 '''
-_EX4_XAVIER = _sub(_EX4_OK, "self.W = nn.Parameter(torch.randn(in_features, out_features) / math.sqrt(in_features))",
+_EX4_XAVIER = replace_once(_EX4_OK, "self.W = nn.Parameter(torch.randn(in_features, out_features) / math.sqrt(in_features))",
                    "self.W = nn.Parameter(torch.empty(in_features, out_features))\n"
                    "        nn.init.xavier_uniform_(self.W)")
-_EX4_FROZEN = _sub(_EX4_OK, "torch.randn(in_features, out_features) / math.sqrt(in_features))",
+_EX4_FROZEN = replace_once(_EX4_OK, "torch.randn(in_features, out_features) / math.sqrt(in_features))",
                    "torch.randn(in_features, out_features) / math.sqrt(in_features), requires_grad=False)")
-_EX4_RESEED = _sub(_EX4_OK, "        super().__init__()\n",
+_EX4_RESEED = replace_once(_EX4_OK, "        super().__init__()\n",
                    "        super().__init__()\n        torch.manual_seed(0)   # reproducible weights\n")
-_EX4_EXP_RATIO = _sub(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
+_EX4_EXP_RATIO = replace_once(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
                       "z = x @ self.W + self.b\n        return torch.exp(z) / (1 + torch.exp(z))")
 
 # ---- ex5_mlp ----------------------------------------------------------------------------------
@@ -127,16 +122,16 @@ class MLP(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.fc2(self.fc1(x).clamp(min=0))
 '''
-_EX5_FLATTEN = _sub(_EX5_OK, "return nn.Sequential(nn.Linear(in_features, hidden),",
+_EX5_FLATTEN = replace_once(_EX5_OK, "return nn.Sequential(nn.Linear(in_features, hidden),",
                     "return nn.Sequential(nn.Flatten(), nn.Linear(in_features, hidden),")
-_EX5_KAIMING = _sub(_EX5_OK, "        self.fc2 = nn.Linear(hidden, out_features)\n",
+_EX5_KAIMING = replace_once(_EX5_OK, "        self.fc2 = nn.Linear(hidden, out_features)\n",
                     "        self.fc2 = nn.Linear(hidden, out_features)\n"
                     "        nn.init.kaiming_normal_(self.fc1.weight, nonlinearity=\"relu\")   # He init for ReLU\n")
-_EX5_TWO_STACKS = _sub(_sub(_EX5_OK, "        self.fc2 = nn.Linear(hidden, out_features)\n",
+_EX5_TWO_STACKS = replace_once(replace_once(_EX5_OK, "        self.fc2 = nn.Linear(hidden, out_features)\n",
                             "        self.fc2 = nn.Linear(hidden, out_features)\n"
                             "        self.net = build_mlp(in_features, hidden, out_features)\n"),
                        "return self.fc2(torch.relu(self.fc1(x)))", "return self.net(x)")
-_EX5_NO_TRANSPOSE = _sub(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
+_EX5_NO_TRANSPOSE = replace_once(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
                          "return torch.relu(self.fc1(x)) @ self.fc2.weight + self.fc2.bias")
 
 # ---- ex6_train --------------------------------------------------------------------------------
@@ -171,14 +166,14 @@ def train(model: nn.Module, loader: DataLoader, epochs: int, lr: float, on_epoch
     bar.close()
     return history
 '''
-_EX6_ONE_BASED = _sub(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch + 1, mean_loss)")
-_EX6_NP_MEAN = _sub(_sub(_EX6_OK, "mean_loss = sum(batch_losses) / len(batch_losses)",
+_EX6_ONE_BASED = replace_once(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch + 1, mean_loss)")
+_EX6_NP_MEAN = replace_once(replace_once(_EX6_OK, "mean_loss = sum(batch_losses) / len(batch_losses)",
                          "mean_loss = np.mean(batch_losses)"),
                     "def train(", "import numpy as np\n\n\ndef train(")
-_EX6_TRAIN_AT_END = _sub(_sub(_EX6_OK, "    model.train()\n    history = []\n", "    history = []\n"),
+_EX6_TRAIN_AT_END = replace_once(replace_once(_EX6_OK, "    model.train()\n    history = []\n", "    history = []\n"),
                          "            on_epoch(epoch, mean_loss)\n",
                          "            on_epoch(epoch, mean_loss)\n        model.train()\n")
-_EX6_RESEED = _sub(_EX6_OK, "    dev = next(model.parameters()).device\n",
+_EX6_RESEED = replace_once(_EX6_OK, "    dev = next(model.parameters()).device\n",
                    "    torch.manual_seed(0)   # reproducible runs\n    dev = next(model.parameters()).device\n")
 
 MUTANTS = {

@@ -7,14 +7,9 @@ benchmarks/blind/round4/prove_01.py, compare with it, as round 3's did); CORRECT
 round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND3 = earlier_round(3, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_vocab --------------------------------------------------------------------------------
@@ -33,11 +28,11 @@ def devectorize(ids, vocab: list[str]) -> str:
         ids = ids.tolist()
     return "".join(map(vocab.__getitem__, ids))
 '''
-_EX1_REVERSE = _sub(_EX1_OK, "return sorted(set(text))", "return sorted(set(text), reverse=True)")
-_EX1_LOWER = _sub(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.lower()))")
-_EX1_OWN_VOCAB = _sub(_EX1_OK, "index = {ch: i for i, ch in enumerate(vocab)}",
+_EX1_REVERSE = replace_once(_EX1_OK, "return sorted(set(text))", "return sorted(set(text), reverse=True)")
+_EX1_LOWER = replace_once(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.lower()))")
+_EX1_OWN_VOCAB = replace_once(_EX1_OK, "index = {ch: i for i, ch in enumerate(vocab)}",
                       "index = {ch: i for i, ch in enumerate(build_vocab(text))}")
-_EX1_STRIP = _sub(_EX1_OK, 'return "".join(vocab[int(i)] for i in ids)',
+_EX1_STRIP = replace_once(_EX1_OK, 'return "".join(vocab[int(i)] for i in ids)',
                   'return "".join(vocab[int(i)] for i in ids).strip()')
 
 # ---- ex2_batch --------------------------------------------------------------------------------
@@ -49,7 +44,7 @@ def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     window = ids[s[:, None] + torch.arange(seq_len + 1)]       # (B, T + 1)
     return window[:, :seq_len], window[:, 1:]
 '''
-_EX2_SWAPPED = _sub(_EX2_OK, "    return x, y\n", "    return y, x\n")
+_EX2_SWAPPED = replace_once(_EX2_OK, "    return x, y\n", "    return y, x\n")
 _EX2_SPLIT = '''
 def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     """Random windows: x (B, T) and the next characters y (B, T)."""
@@ -57,9 +52,9 @@ def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     windows = torch.stack([ids[s:s + seq_len] for s in starts.tolist()])
     return windows[:, :-1], windows[:, 1:]
 '''
-_EX2_NEXT_ONLY = _sub(_EX2_OK, "y = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts.tolist()])",
+_EX2_NEXT_ONLY = replace_once(_EX2_OK, "y = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts.tolist()])",
                       "y = torch.stack([ids[s + seq_len] for s in starts.tolist()])   # the next character")
-_EX2_CLAMPED = _sub(_EX2_OK, "torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)",
+_EX2_CLAMPED = replace_once(_EX2_OK, "torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)",
                     "torch.randint(0, len(ids), (batch_size,), generator=generator).clamp(max=len(ids) - seq_len - 1)")
 
 # ---- ex3_model --------------------------------------------------------------------------------
@@ -78,16 +73,16 @@ class MusicLSTM(nn.Module):
         hidden, new_state = self.lstm(vectors, state)
         return F.linear(hidden, self.head.weight, self.head.bias), new_state
 '''
-_EX3_RANDOM_STATE = _sub(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
+_EX3_RANDOM_STATE = replace_once(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
                          "        if state is None:\n"
                          "            shape = (self.lstm.num_layers, x.shape[0], self.lstm.hidden_size)\n"
                          "            state = (torch.randn(shape), torch.randn(shape))\n"
                          "        out, state = self.lstm(self.embedding(x), state)\n")
-_EX3_HEAD_NO_BIAS = _sub(_EX3_OK, "nn.Linear(cfg.hidden_size, cfg.vocab_size)",
+_EX3_HEAD_NO_BIAS = replace_once(_EX3_OK, "nn.Linear(cfg.hidden_size, cfg.vocab_size)",
                          "nn.Linear(cfg.hidden_size, cfg.vocab_size, bias=False)")
-_EX3_DROPOUT = _sub(_EX3_OK, "out, state = self.lstm(self.embedding(x), state)",
+_EX3_DROPOUT = replace_once(_EX3_OK, "out, state = self.lstm(self.embedding(x), state)",
                     "out, state = self.lstm(F.dropout(self.embedding(x), p=0.1), state)")
-_EX3_DETACH_IN = _sub(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
+_EX3_DETACH_IN = replace_once(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
                       "        if state is not None:   # truncated backpropagation through time\n"
                       "            state = tuple(s.detach() for s in state)\n"
                       "        out, state = self.lstm(self.embedding(x), state)\n")
@@ -98,13 +93,13 @@ _EX4_CLASS_DIM = '''
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.transpose(1, 2), targets)     # (B, V, T) and (B, T)
 '''
-_EX4_TRANSPOSE_RESHAPE = _sub(_EX4_OK, "return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))",
+_EX4_TRANSPOSE_RESHAPE = replace_once(_EX4_OK, "return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))",
                               "vocab_size = logits.shape[-1]\n"
                               "    return F.cross_entropy(logits.transpose(1, 2).reshape(-1, vocab_size), "
                               "targets.reshape(-1))")
-_EX4_PER_STEP = _sub(_EX4_OK, "return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))",
+_EX4_PER_STEP = replace_once(_EX4_OK, "return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))",
                      "return F.cross_entropy(logits.transpose(1, 2), targets, reduction=\"none\").mean(dim=0)")
-_EX4_OVER_T = _sub(_EX4_OK, "targets.reshape(-1))",
+_EX4_OVER_T = replace_once(_EX4_OK, "targets.reshape(-1))",
                    "targets.reshape(-1), reduction=\"sum\") / logits.shape[1]")
 _EX4_NO_DIM = '''
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
@@ -125,12 +120,12 @@ def train_step(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, lo
     optimizer.step()
     return float(loss.item())
 '''
-_EX5_INF_NORM = _sub(_EX5_OK, "clip_grad_norm_(model.parameters(), max_norm)",
+_EX5_INF_NORM = replace_once(_EX5_OK, "clip_grad_norm_(model.parameters(), max_norm)",
                      "clip_grad_norm_(model.parameters(), max_norm, norm_type=float(\"inf\"))")
-_EX5_RESTORE = _sub(_sub(_EX5_OK, "    model.train()\n", "    was_training = model.training\n    model.train()\n"),
+_EX5_RESTORE = replace_once(replace_once(_EX5_OK, "    model.train()\n", "    was_training = model.training\n    model.train()\n"),
                     "    return loss.item()\n", "    model.train(was_training)\n    return loss.item()\n")
-_EX5_OVER_B = _sub(_EX5_OK, "    loss.backward()\n", "    (loss / x.shape[0]).backward()   # average over the batch\n")
-_EX5_SHIFT = _sub(_EX5_OK, "loss = loss_fn(logits, y)", "loss = loss_fn(logits[:, :-1], y[:, 1:])")
+_EX5_OVER_B = replace_once(_EX5_OK, "    loss.backward()\n", "    (loss / x.shape[0]).backward()   # average over the batch\n")
+_EX5_SHIFT = replace_once(_EX5_OK, "loss = loss_fn(logits, y)", "loss = loss_fn(logits[:, :-1], y[:, 1:])")
 
 # ---- ex6_sample -------------------------------------------------------------------------------
 _EX6_OK = ROUND3._EX6_OK
@@ -173,13 +168,13 @@ def sample(model: nn.Module, vocab: list[str], start: str = "X:1\nT:", max_len: 
         logits, state = model(torch.tensor([[nxt]], device=dev), state)
     return text
 '''
-_EX6_NEVER_STOPS = _sub(_EX6_PROMPT_FIRST, '''        if text.endswith("\\n\\n"):
+_EX6_NEVER_STOPS = replace_once(_EX6_PROMPT_FIRST, '''        if text.endswith("\\n\\n"):
             break
 ''', "")
-_EX6_ONE_SHORT = _sub(_EX6_PROMPT_FIRST, "for _ in range(max_len):", "for _ in range(max_len - 1):")
-_EX6_SOFTMAX_TWICE = _sub(_EX6_PROMPT_FIRST, "probs = torch.softmax(logits[0, -1] / temperature, dim=-1)",
+_EX6_ONE_SHORT = replace_once(_EX6_PROMPT_FIRST, "for _ in range(max_len):", "for _ in range(max_len - 1):")
+_EX6_SOFTMAX_TWICE = replace_once(_EX6_PROMPT_FIRST, "probs = torch.softmax(logits[0, -1] / temperature, dim=-1)",
                           "probs = torch.softmax(torch.softmax(logits[0, -1], dim=-1) / temperature, dim=-1)")
-_EX6_STALE_STATE = _sub(_EX6_PROMPT_FIRST, "logits, state = model(torch.tensor([[nxt]], device=dev), state)",
+_EX6_STALE_STATE = replace_once(_EX6_PROMPT_FIRST, "logits, state = model(torch.tensor([[nxt]], device=dev), state)",
                         "logits, _ = model(torch.tensor([[nxt]], device=dev), state)")
 
 # ---- ex7_evaluate -----------------------------------------------------------------------------
@@ -202,11 +197,11 @@ def valid_tune_rate(tunes: list[str], problem=tune_problem) -> float:
     valid = sum(1 for tune in tunes if problem(tune) is None)
     return valid / max(len(tunes), 1)
 '''
-_EX7_RATE_TENSOR = _sub(_EX7_OK, '''    if not tunes:
+_EX7_RATE_TENSOR = replace_once(_EX7_OK, '''    if not tunes:
         return 0.0
     return sum(problem(t) is None for t in tunes) / len(tunes)''',
                         "    return torch.tensor([problem(t) is None for t in tunes]).float().mean()")
-_EX7_DISTINCT = _sub(_EX7_OK, '''    if not tunes:
+_EX7_DISTINCT = replace_once(_EX7_OK, '''    if not tunes:
         return 0.0
     return sum(problem(t) is None for t in tunes) / len(tunes)''', '''    distinct = set(tunes)
     if not distinct:
@@ -233,7 +228,7 @@ def valid_tune_rate(tunes: list[str], problem=tune_problem) -> float:
         return 0.0
     return sum(problem(t) is None for t in tunes) / len(tunes)
 '''
-_EX7_COLUMN = _sub(_sub(_EX7_OK, "logits, state = model(x[None], state)", "logits, state = model(x.unsqueeze(1), state)"),
+_EX7_COLUMN = replace_once(replace_once(_EX7_OK, "logits, state = model(x[None], state)", "logits, state = model(x.unsqueeze(1), state)"),
                    "F.cross_entropy(logits[0], y,", "F.cross_entropy(logits[:, 0], y,")
 
 MUTANTS = {

@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND3 = earlier_round(3, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _NEXT, _FILTERS, _GEN, _LORA, _MERGE = ROUND3._NEXT, ROUND3._FILTERS, ROUND3._GEN, ROUND3._LORA, ROUND3._MERGE
@@ -240,47 +235,47 @@ CORRECT = {
 MUTANTS = {
     "ex1_next_token": [
         ("temperature as a power of the probabilities (softmax ** (1 / T), renormalised): tiny T underflows to NaN",
-         _sub(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
+         replace_once(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
               "    sharpened = F.softmax(logits, dim=-1) ** (1.0 / temperature)\n"
               "    return sharpened / sharpened.sum(dim=-1, keepdim=True)\n")),
         ("`temperature is 0`: identity, not equality: a float 0.0 divides by zero",
-         _sub(_NEXT, "    if temperature == 0:\n", "    if temperature is 0:\n")),
+         replace_once(_NEXT, "    if temperature == 0:\n", "    if temperature is 0:\n")),
         ("greedy argmax over dim 0 (the batch) instead of the vocabulary",
-         _sub(_NEXT, "best = logits.argmax(dim=-1)", "best = logits.argmax(dim=0)")),
+         replace_once(_NEXT, "best = logits.argmax(dim=-1)", "best = logits.argmax(dim=0)")),
         ("next_token_logits returns probabilities (softmax of the last logits)",
-         _sub(_NEXT, "    return outputs.logits[:, -1, :]\n", "    return outputs.logits[:, -1, :].softmax(dim=-1)\n")),
+         replace_once(_NEXT, "    return outputs.logits[:, -1, :]\n", "    return outputs.logits[:, -1, :].softmax(dim=-1)\n")),
     ],
     "ex2_top_k_top_p": [
         ("top-p written for a batch of one: the first row's order and cut are used for every row",
-         _sub(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
+         replace_once(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
               "    keep_sorted = before[0] < p\n"
               "    kept = torch.zeros_like(probs)\n"
               "    kept[:, order[0][keep_sorted]] = probs[:, order[0][keep_sorted]]\n")),
         ("top-k off by one: topk(probs, k + 1) ('the k-th index')",
-         _sub(_FILTERS, "torch.topk(probs, k, dim=-1)", "torch.topk(probs, k + 1, dim=-1)")),
+         replace_once(_FILTERS, "torch.topk(probs, k, dim=-1)", "torch.topk(probs, k + 1, dim=-1)")),
         ("top-k renormalised with a softmax over the kept probabilities (zeros get weight too)",
-         _sub(_FILTERS, "    return kept / kept.sum(dim=-1, keepdim=True)\n\n\ndef top_p_probs",
+         replace_once(_FILTERS, "    return kept / kept.sum(dim=-1, keepdim=True)\n\n\ndef top_p_probs",
               "    return F.softmax(kept, dim=-1)\n\n\ndef top_p_probs")),
         ("top-p scatters into torch.zeros(probs.shape): float32 whatever the dtype of probs",
-         _sub(_FILTERS, "kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)",
+         replace_once(_FILTERS, "kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)",
               "kept = torch.zeros(probs.shape).scatter(-1, order, sorted_kept)")),
     ],
     "ex3_generate": [
         ("strips the final eos_id before returning (the answer without its end token)",
-         _sub(_GEN, "        if eos_id is not None and token.item() == eos_id:\n            break\n",
+         replace_once(_GEN, "        if eos_id is not None and token.item() == eos_id:\n            break\n",
               "        if eos_id is not None and token.item() == eos_id:\n            ids = ids[:, :-1]\n            break\n")),
         ("torch.cat([token, ids]): the new token is put in front",
-         _sub(_GEN, "ids = torch.cat([ids, token.to(ids.dtype)], dim=1)", "ids = torch.cat([token.to(ids.dtype), ids], dim=1)")),
+         replace_once(_GEN, "ids = torch.cat([ids, token.to(ids.dtype)], dim=1)", "ids = torch.cat([token.to(ids.dtype), ids], dim=1)")),
         ("`continue` instead of `break` on eos: generation goes on after the end token",
-         _sub(_GEN, "token.item() == eos_id:\n            break\n", "token.item() == eos_id:\n            continue\n")),
+         replace_once(_GEN, "token.item() == eos_id:\n            break\n", "token.item() == eos_id:\n            continue\n")),
         ("eos_id=None falls back to the notebook tokenizer's eos_token_id (Hugging Face's habit)",
-         _sub(_GEN, "    ids = input_ids\n", "    if eos_id is None:\n        eos_id = tokenizer.eos_token_id\n    ids = input_ids\n")),
+         replace_once(_GEN, "    ids = input_ids\n", "    if eos_id is None:\n        eos_id = tokenizer.eos_token_id\n    ids = input_ids\n")),
     ],
     "ex4_lora_layer": [
         ("base(x) under torch.no_grad() ('the frozen path needs no gradient'): no gradient reaches x through it",
-         _sub(_LORA, "        result = self.base(x)\n", "        with torch.no_grad():\n            result = self.base(x)\n")),
+         replace_once(_LORA, "        result = self.base(x)\n", "        with torch.no_grad():\n            result = self.base(x)\n")),
         ("rsLoRA scale alpha / sqrt(r) instead of alpha / r",
-         _sub(_LORA, "self.scale = alpha / r", "self.scale = alpha / math.sqrt(r)")),
+         replace_once(_LORA, "self.scale = alpha / r", "self.scale = alpha / math.sqrt(r)")),
         ("lora_A / lora_B as nn.Linear(bias=False) modules (peft's layout): not (r, d_in) / (d_out, r) parameters",
          '''
 class LoRALinear(nn.Module):
@@ -304,49 +299,49 @@ class LoRALinear(nn.Module):
         return result + self.scale * self.lora_B(self.lora_A(self.dropout(x)))
 '''),
         ("dropout on the rank-r hidden (after A) instead of on the input",
-         _sub(_LORA, "update = self.dropout(x) @ self.lora_A.T @ self.lora_B.T",
+         replace_once(_LORA, "update = self.dropout(x) @ self.lora_A.T @ self.lora_B.T",
               "update = self.dropout(x @ self.lora_A.T) @ self.lora_B.T")),
     ],
     "ex5_merge": [
         ("unmerge's guard is a bare `return`: an unmerged layer gives None back",
-         _sub(_MERGE, "    if layer.merged:\n        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n"
+         replace_once(_MERGE, "    if layer.merged:\n        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n"
                       "        layer.merged = False\n    return layer\n",
               "    if not layer.merged:\n        return\n"
               "    layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n"
               "    layer.merged = False\n    return layer\n")),
         ("merge returns layer.base (the merged Linear) instead of the layer",
-         _sub(_MERGE, "        layer.merged = True\n    return layer\n", "        layer.merged = True\n    return layer.base\n")),
+         replace_once(_MERGE, "        layer.merged = True\n    return layer\n", "        layer.merged = True\n    return layer.base\n")),
         ("merge and unmerge scale by alpha (the paper's symbol) instead of layer.scale = alpha / r",
-         _sub(_sub(_MERGE, "layer.base.weight += layer.scale *", "layer.base.weight += layer.alpha *"),
+         replace_once(replace_once(_MERGE, "layer.base.weight += layer.scale *", "layer.base.weight += layer.alpha *"),
               "layer.base.weight -= layer.scale *", "layer.base.weight -= layer.alpha *")),
         ("merge assigns weight.data = W + update: a new tensor, the weight not changed in place",
-         _sub(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n        layer.merged = True\n",
+         replace_once(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n        layer.merged = True\n",
               "        layer.base.weight.data = layer.base.weight + layer.scale * (layer.lora_B @ layer.lora_A)\n"
               "        layer.merged = True\n")),
     ],
     "ex6_inject": [
         ("count_parameters tests p.requires_grad_() (the in-place setter, which returns the tensor) instead of p.requires_grad: the test raises",
-         _sub(_INJECT, "trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)",
+         replace_once(_INJECT, "trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)",
               "trainable = sum(p.numel() for p in model.parameters() if p.requires_grad_())")),
         ("type(child) is nn.Linear: subclasses of nn.Linear are skipped",
-         _sub(_INJECT, "isinstance(child, nn.Linear)", "type(child) is nn.Linear")),
+         replace_once(_INJECT, "isinstance(child, nn.Linear)", "type(child) is nn.Linear")),
         ("skips the root module (name '') in named_modules(): its own children are never wrapped",
-         _sub(_INJECT, "    for _, parent in list(model.named_modules()):\n",
+         replace_once(_INJECT, "    for _, parent in list(model.named_modules()):\n",
               "    for parent_name, parent in list(model.named_modules()):\n"
               "        if parent_name == '':\n            continue\n")),
         ("count_parameters sums over model.modules() and each one's parameters(): nested weights counted many times",
-         _sub(_INJECT, "    total = sum(p.numel() for p in model.parameters())\n",
+         replace_once(_INJECT, "    total = sum(p.numel() for p in model.parameters())\n",
               "    total = sum(p.numel() for m in model.modules() for p in m.parameters())\n")),
     ],
     "ex7_examples": [
         ("strips the response (response.strip()) before tokenizing",
-         _sub(_EXAMPLES, "tokenizer(response + tokenizer.eos_token", "tokenizer(response.strip() + tokenizer.eos_token")),
+         replace_once(_EXAMPLES, "tokenizer(response + tokenizer.eos_token", "tokenizer(response.strip() + tokenizer.eos_token")),
         ("labels pre-shifted (answer[1:] + [-100]) as if the loss did not shift",
-         _sub(_EXAMPLES, '"labels": [-100] * len(prompt) + list(answer)', '"labels": [-100] * len(prompt) + list(answer)[1:] + [-100]')),
+         replace_once(_EXAMPLES, '"labels": [-100] * len(prompt) + list(answer)', '"labels": [-100] * len(prompt) + list(answer)[1:] + [-100]')),
         ("width taken from the first example, not the longest",
-         _sub(_EXAMPLES, 'width = max(len(e["input_ids"]) for e in examples)', 'width = len(examples[0]["input_ids"])')),
+         replace_once(_EXAMPLES, 'width = max(len(e["input_ids"]) for e in examples)', 'width = len(examples[0]["input_ids"])')),
         ("attention mask made by copy-paste of the labels line: padding gets -100, not 0",
-         _sub(_EXAMPLES, "attention_mask = torch.zeros((len(examples), width), dtype=torch.long)",
+         replace_once(_EXAMPLES, "attention_mask = torch.zeros((len(examples), width), dtype=torch.long)",
               "attention_mask = torch.full((len(examples), width), -100, dtype=torch.long)")),
     ],
     "ex8_loss": [
@@ -358,7 +353,7 @@ def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1), ignore_index=-100)
 '''),
         ("subtracts the row max from the caller's logits in place (logits -= max) 'for stability'",
-         _sub(_LOSS, "    shift_logits = logits[:, :-1, :]\n",
+         replace_once(_LOSS, "    shift_logits = logits[:, :-1, :]\n",
               "    logits -= logits.max(dim=-1, keepdim=True).values\n    shift_logits = logits[:, :-1, :]\n")),
         ("log_softmax + gather on the raw labels: -100 is used as an index",
          '''
@@ -382,10 +377,10 @@ def causal_lm_loss(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     ],
     "ex9_train": [
         ("zero_grad() at the end of each step instead of the start: stale gradients join the first step",
-         _sub(_sub(_TRAIN, "        optimizer.zero_grad()\n        micro = []\n", "        micro = []\n"),
+         replace_once(replace_once(_TRAIN, "        optimizer.zero_grad()\n        micro = []\n", "        micro = []\n"),
               "        optimizer.step()\n", "        optimizer.step()\n        optimizer.zero_grad()\n")),
         ("step loss weighted by each micro-batch's number of target tokens (the perplexity habit)",
-         _sub(_sub(_TRAIN, "            micro.append(loss.item())\n",
+         replace_once(replace_once(_TRAIN, "            micro.append(loss.item())\n",
                    "            micro.append((loss.item(), int((labels[:, 1:] != -100).sum())))\n"),
               "        step_loss = sum(micro) / len(micro)\n",
               "        step_loss = sum(l * n for l, n in micro) / sum(n for _, n in micro)\n")),
@@ -417,23 +412,23 @@ def train_lora(model: nn.Module, batches: list[dict], optimizer: torch.optim.Opt
     return history
 '''),
         ("on_step called after every micro-batch (with the running mean), not once per step",
-         _sub(_TRAIN, "            micro.append(loss.item())\n",
+         replace_once(_TRAIN, "            micro.append(loss.item())\n",
               "            micro.append(loss.item())\n"
               "            if on_step is not None:\n                on_step(step, sum(micro) / len(micro))\n")
          .replace("        if on_step is not None:\n            on_step(step, step_loss)\n", "")),
     ],
     "ex10_perplexity": [
         ("math.exp(total) ** (1 / count): the same number on paper, but exp overflows on a long evaluation",
-         _sub(_PPL, "    return math.exp(total_nll / total_count)\n", "    return math.exp(total_nll) ** (1.0 / total_count)\n")),
+         replace_once(_PPL, "    return math.exp(total_nll / total_count)\n", "    return math.exp(total_nll) ** (1.0 / total_count)\n")),
         ("targets from input_ids[:, 1:] (the labels only as a mask)",
-         _sub(_PPL, "targets.reshape(-1),\n", "torch.where(targets != -100, input_ids[:, 1:], -100).reshape(-1),\n")),
+         replace_once(_PPL, "targets.reshape(-1),\n", "torch.where(targets != -100, input_ids[:, 1:], -100).reshape(-1),\n")),
         ("caps the perplexity at the vocabulary size ('V = clueless' read as a maximum)",
-         _sub(_sub(_PPL, "    total_nll, total_count = 0.0, 0\n", "    total_nll, total_count, vocab = 0.0, 0, None\n"),
+         replace_once(replace_once(_PPL, "    total_nll, total_count = 0.0, 0\n", "    total_nll, total_count, vocab = 0.0, 0, None\n"),
               "    return math.exp(total_nll / total_count)\n",
               "    return min(math.exp(total_nll / total_count), float(vocab))\n")
          .replace("        total_count += int((targets != -100).sum())\n",
                   "        total_count += int((targets != -100).sum())\n        vocab = logits.shape[-1]\n")),
         ("logits cast to bfloat16 before the cross-entropy ('as under autocast'): the NLL loses precision",
-         _sub(_PPL, "logits[:, :-1, :].float()", "logits[:, :-1, :].to(torch.bfloat16)")),
+         replace_once(_PPL, "logits[:, :-1, :].float()", "logits[:, :-1, :].to(torch.bfloat16)")),
     ],
 }

@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND3 = earlier_round(3, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _SCHED, _Q, _EMB, _RES, _RES_INIT = ROUND3._SCHED, ROUND3._Q, ROUND3._EMB, ROUND3._RES, ROUND3._RES_INIT
@@ -162,22 +157,22 @@ _DDPM_STEP_END = "    return mean + torch.sqrt(schedule.posterior_variance[t]) *
 MUTANTS = {
     "ex1_schedule": [
         ("typo in the default: beta_end = 0.002 instead of 0.02",
-         _sub(_SCHED, "beta_end: float = 0.02", "beta_end: float = 0.002")),
+         replace_once(_SCHED, "beta_end: float = 0.02", "beta_end: float = 0.002")),
         ("cosine ratio upside down: 1 - f(t) / f(t + 1) (negative betas)",
-         _sub(_SCHED, "1.0 - f[1:] / f[:-1]", "1.0 - f[:-1] / f[1:]")),
+         replace_once(_SCHED, "1.0 - f[1:] / f[:-1]", "1.0 - f[:-1] / f[1:]")),
         ("cosine angle times pi instead of pi / 2 (f is cos^2 of up to pi)",
-         _sub(_SCHED, "* (math.pi / 2)", "* math.pi")),
+         replace_once(_SCHED, "* (math.pi / 2)", "* math.pi")),
         ("posterior_variance holds the posterior std (square root taken, as the sampler uses it)",
-         _sub(_SCHED, "posterior_variance = betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)",
+         replace_once(_SCHED, "posterior_variance = betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)",
               "posterior_variance = (betas * (1.0 - alpha_bars_prev) / (1.0 - alpha_bars)).sqrt()")),
     ],
     "ex2_forward": [
         ("coefficients broadcast by expand_as(x0): aligns from the right, fails unless the batch is 1",
-         _sub(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n", "    abar = abar.expand_as(x0)\n")),
+         replace_once(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n", "    abar = abar.expand_as(x0)\n")),
         ("standardises the given noise first ((noise - mean) / std) 'to be sure it is N(0, I)'",
-         _sub(_Q, "    return (", "    noise = (noise - noise.mean()) / noise.std()\n    return (")),
+         replace_once(_Q, "    return (", "    noise = (noise - noise.mean()) / noise.std()\n    return (")),
         ("rescales x_t to unit std (the 'total variance stays 1' sentence taken literally)",
-         _sub(_Q, "    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)\n",
+         replace_once(_Q, "    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)\n",
               "    x_t = abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise\n"
               "    return (x_t / x_t.std()).to(x0.dtype)\n")),
         ("per-example loop writing into torch.empty_like(noise): the result has noise's dtype",
@@ -192,37 +187,37 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: S
     ],
     "ex3_time_embedding": [
         ("t.squeeze() first 'in case it is (B, 1)': a batch of one becomes a 0-d tensor and breaks",
-         _sub(_EMB, "    angles = t.float().unsqueeze(1)", "    t = t.squeeze()\n    angles = t.float().unsqueeze(1)")),
+         replace_once(_EMB, "    angles = t.float().unsqueeze(1)", "    t = t.squeeze()\n    angles = t.float().unsqueeze(1)")),
         ("default max_period = 1000 (the number of diffusion steps) instead of 10000",
-         _sub(_EMB, "max_period: float = 10000.0", "max_period: float = 1000.0")),
+         replace_once(_EMB, "max_period: float = 10000.0", "max_period: float = 1000.0")),
         ("frequencies made in float64 (arange(dtype=float64)): the embedding of integer steps is float64",
-         _sub(_EMB, "i = torch.arange(half, device=t.device, dtype=torch.float32)",
+         replace_once(_EMB, "i = torch.arange(half, device=t.device, dtype=torch.float32)",
               "i = torch.arange(half, device=t.device, dtype=torch.float64)")),
         ("t.unsqueeze_(1) in place: a float32 t given by the caller comes back with shape (B, 1)",
-         _sub(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n",
+         replace_once(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n",
               "    t = t.float()\n    t.unsqueeze_(1)\n    angles = t * freqs.unsqueeze(0)\n")),
     ],
     "ex4_resblock": [
         ("F.dropout(h, 0.1) before conv2 (the DDPM paper's dropout), always on: random outputs",
-         _sub(_RES, "        h = self.conv2(h)\n", "        h = F.dropout(h, 0.1)\n        h = self.conv2(h)\n")),
+         replace_once(_RES, "        h = self.conv2(h)\n", "        h = F.dropout(h, 0.1)\n        h = self.conv2(h)\n")),
         ("shift unsqueezed once ([..., None]): a (B, C, 1) shift does not line up with (B, C, H, W)",
-         _sub(_RES, "self.emb_proj(emb)[:, :, None, None]", "self.emb_proj(emb)[..., None]")),
+         replace_once(_RES, "self.emb_proj(emb)[:, :, None, None]", "self.emb_proj(emb)[..., None]")),
         ("copy-paste slip: conv1 used again in the second branch (conv2 never used)",
-         _sub(_RES, "        h = self.conv2(h)\n", "        h = self.conv1(h)\n")),
+         replace_once(_RES, "        h = self.conv2(h)\n", "        h = self.conv1(h)\n")),
         ("projection written as F.linear(emb, emb_proj.weight): its bias is left out",
-         _sub(_RES, "self.emb_proj(emb)[:, :, None, None]", "F.linear(emb, self.emb_proj.weight)[:, :, None, None]")),
+         replace_once(_RES, "self.emb_proj(emb)[:, :, None, None]", "F.linear(emb, self.emb_proj.weight)[:, :, None, None]")),
     ],
     "ex5_loss": [
         ("'no label' index read as model.class_emb.num_embeddings (num_classes + 1: one past the extra row)",
-         _sub(_LOSS, "torch.full_like(y, model.num_classes)", "torch.full_like(y, model.class_emb.num_embeddings)")),
+         replace_once(_LOSS, "torch.full_like(y, model.num_classes)", "torch.full_like(y, model.class_emb.num_embeddings)")),
         ("per-example losses (mean over the pixels only): a (B,) tensor, not a scalar",
-         _sub(_LOSS, "    return F.mse_loss(model(x_t, t, y_in), noise)\n",
+         replace_once(_LOSS, "    return F.mse_loss(model(x_t, t, y_in), noise)\n",
               "    err = F.mse_loss(model(x_t, t, y_in), noise, reduction='none')\n"
               "    return err.flatten(1).mean(dim=1)\n")),
         ("q_sample given fresh torch.randn_like noise: the target is not the noise that was added",
-         _sub(_LOSS, "x_t = q_sample(x0, t, noise, schedule)", "x_t = q_sample(x0, t, torch.randn_like(x0), schedule)")),
+         replace_once(_LOSS, "x_t = q_sample(x0, t, noise, schedule)", "x_t = q_sample(x0, t, torch.randn_like(x0), schedule)")),
         ("skips the label-dropout draw when p_uncond == 0 (the generator is left one call behind)",
-         _sub(_LOSS, "    drop = torch.rand(B, generator=generator, device=x0.device) < p_uncond   # True: hide the label\n",
+         replace_once(_LOSS, "    drop = torch.rand(B, generator=generator, device=x0.device) < p_uncond   # True: hide the label\n",
               "    if p_uncond > 0:\n"
               "        drop = torch.rand(B, generator=generator, device=x0.device) < p_uncond\n"
               "    else:\n"
@@ -230,36 +225,36 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: S
     ],
     "ex6_ddpm": [
         ("clips the final sample to [-1, 1] (the pixel range) before returning it",
-         _sub(_DDPM, "            on_step(t, x)\n    return x\n", "            on_step(t, x)\n    return x.clamp(-1.0, 1.0)\n")),
+         replace_once(_DDPM, "            on_step(t, x)\n    return x\n", "            on_step(t, x)\n    return x.clamp(-1.0, 1.0)\n")),
         ("z drawn with torch.randn_like(x): the global generator, not the one given",
-         _sub(_DDPM, "            z = torch.randn(shape, generator=generator, device=device)\n",
+         replace_once(_DDPM, "            z = torch.randn(shape, generator=generator, device=device)\n",
               "            z = torch.randn_like(x)\n")),
         ("mean multiplied by sqrt(alpha_t) instead of divided by it",
-         _sub(_DDPM, "* eps) / torch.sqrt(schedule.alphas[t])", "* eps) * torch.sqrt(schedule.alphas[t])")),
+         replace_once(_DDPM, "* eps) / torch.sqrt(schedule.alphas[t])", "* eps) * torch.sqrt(schedule.alphas[t])")),
         ("scales the caller's noise in place (noise.mul_(sigma))",
-         _sub(_DDPM, _DDPM_STEP_END,
+         replace_once(_DDPM, _DDPM_STEP_END,
               "    noise.mul_(torch.sqrt(schedule.posterior_variance[t]))\n    return mean + noise\n")),
     ],
     "ex7_ddim": [
         ("x0_hat divided by alpha_bar_t instead of its square root",
-         _sub(_DDIM, "x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t.sqrt()", "x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t")),
+         replace_once(_DDIM, "x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t.sqrt()", "x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t")),
         ("ddim_sample calls ddim_timesteps(num_steps, len(alpha_bars)): the arguments swapped",
-         _sub(_DDIM, "steps = ddim_timesteps(len(alpha_bars), num_steps)", "steps = ddim_timesteps(num_steps, len(alpha_bars))")),
+         replace_once(_DDIM, "steps = ddim_timesteps(len(alpha_bars), num_steps)", "steps = ddim_timesteps(num_steps, len(alpha_bars))")),
         ("ddim_timesteps returns the range object itself, not a list",
-         _sub(_DDIM, "    return [i * k for i in range(num_steps - 1, -1, -1)]\n",
+         replace_once(_DDIM, "    return [i * k for i in range(num_steps - 1, -1, -1)]\n",
               "    return range((num_steps - 1) * k, -1, -k)\n")),
         ("each jump goes one training step down (t_prev = t - 1) instead of to the next DDIM step",
-         _sub(_DDIM, "t_prev = steps[i + 1] if i + 1 < len(steps) else -1", "t_prev = t - 1")),
+         replace_once(_DDIM, "t_prev = steps[i + 1] if i + 1 < len(steps) else -1", "t_prev = t - 1")),
     ],
     "ex8_guidance": [
         ("the other paper's convention: eps_u + (1 + w)(eps_c - eps_u)",
-         _sub(_CFG, "eps_u + scale * (eps_c - eps_u)", "eps_u + (1 + scale) * (eps_c - eps_u)")),
+         replace_once(_CFG, "eps_u + scale * (eps_c - eps_u)", "eps_u + (1 + scale) * (eps_c - eps_u)")),
         ("steps made as torch.int32 (dtype=torch.int) instead of torch.long",
-         _sub(_CFG, "steps = torch.full((2 * B,), t, dtype=torch.long, device=x.device)",
+         replace_once(_CFG, "steps = torch.full((2 * B,), t, dtype=torch.long, device=x.device)",
               "steps = torch.full((2 * B,), t, dtype=torch.int, device=x.device)")),
         ("a weighted average (eps_u + w eps_c) / (1 + w) instead of the extrapolation",
-         _sub(_CFG, "eps_u + scale * (eps_c - eps_u)", "(eps_u + scale * eps_c) / (1 + scale)")),
+         replace_once(_CFG, "eps_u + scale * (eps_c - eps_u)", "(eps_u + scale * eps_c) / (1 + scale)")),
         ("'no label' taken as one past the largest label in the batch (y.max() + 1)",
-         _sub(_CFG, "null = torch.full_like(y, model.num_classes)", "null = torch.full_like(y, int(y.max()) + 1)")),
+         replace_once(_CFG, "null = torch.full_like(y, model.num_classes)", "null = torch.full_like(y, int(y.max()) + 1)")),
     ],
 }

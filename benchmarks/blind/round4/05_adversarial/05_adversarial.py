@@ -8,14 +8,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND3 = earlier_round(3, __file__)  # round 3 reuses round 2's right answers by name: so does this round
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _FGSM, _ACC, _PGD, _TGT, _TRAIN = ROUND3._FGSM, ROUND3._ACC, ROUND3._PGD, ROUND3._TGT, ROUND3._TRAIN
@@ -134,65 +129,65 @@ CORRECT = {
 MUTANTS = {
     "ex1_fgsm": [
         ("clamps only the top (max=1.0): pixels pushed below 0 stay negative",
-         _sub(_FGSM, "torch.clamp(x_req.detach() + step, 0.0, 1.0)", "torch.clamp(x_req.detach() + step, max=1.0)")),
+         replace_once(_FGSM, "torch.clamp(x_req.detach() + step, 0.0, 1.0)", "torch.clamp(x_req.detach() + step, max=1.0)")),
         ("eps read as grey levels: steps of eps / 255",
-         _sub(_FGSM, "step = eps * torch.sign(grad)", "step = eps / 255 * torch.sign(grad)")),
+         replace_once(_FGSM, "step = eps * torch.sign(grad)", "step = eps / 255 * torch.sign(grad)")),
         ("sign written as grad / grad.abs(): a pixel with zero gradient becomes NaN",
-         _sub(_FGSM, "step = eps * torch.sign(grad)", "step = eps * grad / grad.abs()")),
+         replace_once(_FGSM, "step = eps * torch.sign(grad)", "step = eps * grad / grad.abs()")),
         ("clamps the step, not the image (misplaced parenthesis): negative steps vanish",
-         _sub(_FGSM, "    return torch.clamp(x_req.detach() + step, 0.0, 1.0)\n",
+         replace_once(_FGSM, "    return torch.clamp(x_req.detach() + step, 0.0, 1.0)\n",
               "    return x_req.detach() + torch.clamp(step, 0.0, 1.0)\n")),
     ],
     "ex2_accuracy": [
         ("restores the mode the caller gave (model.train(was_training)) instead of leaving eval mode",
-         _sub(_sub(_ACC, "    model.eval()\n", "    was_training = model.training\n    model.eval()\n"),
+         replace_once(replace_once(_ACC, "    model.eval()\n", "    was_training = model.training\n    model.eval()\n"),
               "    return n_right / x.shape[0]\n", "    model.train(was_training)\n    return n_right / x.shape[0]\n")),
         ("argmax(dim=1, keepdim=True) == yb: a (B, 1) against (B,) comparison broadcasts to B x B",
-         _sub(_ACC, "(logits.argmax(dim=1) == yb)", "(logits.argmax(dim=1, keepdim=True) == yb)")),
+         replace_once(_ACC, "(logits.argmax(dim=1) == yb)", "(logits.argmax(dim=1, keepdim=True) == yb)")),
         ("rounds the share to 3 decimals (round(..., 3))",
-         _sub(_ACC, "    return n_right / x.shape[0]\n", "    return round(n_right / x.shape[0], 3)\n")),
+         replace_once(_ACC, "    return n_right / x.shape[0]\n", "    return round(n_right / x.shape[0], 3)\n")),
         ("default batch size taken from the notebook's cfg.batch_size (64) instead of 256",
-         _sub(_ACC, "batch_size: int = 256", "batch_size: int = cfg.batch_size")),
+         replace_once(_ACC, "batch_size: int = 256", "batch_size: int = cfg.batch_size")),
     ],
     "ex3_pgd": [
         ("projects onto the alpha-box around x instead of the eps-box",
-         _sub(_PGD, "min=x_orig - eps, max=x_orig + eps", "min=x_orig - alpha, max=x_orig + alpha")),
+         replace_once(_PGD, "min=x_orig - eps, max=x_orig + eps", "min=x_orig - alpha, max=x_orig + alpha")),
         ("draws the random start before the `if`: the global generator moves even when random_start=False",
-         _sub(_PGD, "    if random_start:\n        x_adv = (x_orig + torch.empty_like(x_orig).uniform_(-eps, eps)).clamp(0.0, 1.0)\n",
+         replace_once(_PGD, "    if random_start:\n        x_adv = (x_orig + torch.empty_like(x_orig).uniform_(-eps, eps)).clamp(0.0, 1.0)\n",
               "    noise = torch.empty_like(x_orig).uniform_(-eps, eps)\n"
               "    if random_start:\n        x_adv = (x_orig + noise).clamp(0.0, 1.0)\n")),
         ("random start from a fresh torch.Generator() instead of the global generator",
-         _sub(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)",
+         replace_once(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)",
               "torch.empty_like(x_orig).uniform_(-eps, eps, generator=torch.Generator())")),
         ("random start (rand_like - 0.5) * eps: uniform in [-eps/2, eps/2], the factor 2 forgotten",
-         _sub(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "(torch.rand_like(x_orig) - 0.5) * eps")),
+         replace_once(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "(torch.rand_like(x_orig) - 0.5) * eps")),
     ],
     "ex4_targeted": [
         ("cross-entropy against F.one_hot(target).float() without num_classes: breaks when the top class is absent",
-         _sub(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(model(x_adv), F.one_hot(target).float())")),
+         replace_once(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(model(x_adv), F.one_hot(target).float())")),
         ("uses the notebook's cfg.alpha instead of the alpha argument",
-         _sub(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_adv.detach() - cfg.alpha * grad.sign()")),
+         replace_once(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_adv.detach() - cfg.alpha * grad.sign()")),
         ("projects the eps-box from below only (min=x - eps, no max)",
-         _sub(_TGT, "torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)", "torch.clamp(x_adv, min=x_orig - eps)")),
+         replace_once(_TGT, "torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)", "torch.clamp(x_adv, min=x_orig - eps)")),
         ("every step starts again from the clean x (x_orig - alpha * sign(grad at the iterate))",
-         _sub(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_orig - alpha * grad.sign()")),
+         replace_once(_TGT, "x_adv.detach() - alpha * grad.sign()", "x_orig - alpha * grad.sign()")),
     ],
     "ex5_adv_train": [
         ("returns every batch's loss (one flat list over all epochs), not one mean per epoch",
-         _sub(_sub(_TRAIN, "        history.append(mean_loss)\n", ""),
+         replace_once(replace_once(_TRAIN, "        history.append(mean_loss)\n", ""),
               "            batch_losses.append(loss.item())\n",
               "            batch_losses.append(loss.item())\n            history.append(loss.item())\n")),
         ("reports the loss re-computed after the step (under no_grad) instead of the batch's training loss",
-         _sub(_TRAIN, "            batch_losses.append(loss.item())\n",
+         replace_once(_TRAIN, "            batch_losses.append(loss.item())\n",
               "            with torch.no_grad():\n"
               "                batch_losses.append(F.cross_entropy(model(x_adv), y).item())\n")),
         ("'running mean' as mean = (mean + loss) / 2: later batches weigh more",
-         _sub(_TRAIN, "        mean_loss = sum(batch_losses) / len(batch_losses)\n",
+         replace_once(_TRAIN, "        mean_loss = sum(batch_losses) / len(batch_losses)\n",
               "        mean_loss = batch_losses[0]\n"
               "        for value in batch_losses[1:]:\n"
               "            mean_loss = (mean_loss + value) / 2\n")),
         ("clips the gradient norm to 1.0 before the step (the LLM lab's habit)",
-         _sub(_TRAIN, "            optimizer.step()\n",
+         replace_once(_TRAIN, "            optimizer.step()\n",
               "            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n            optimizer.step()\n")),
     ],
 }

@@ -7,14 +7,9 @@ name; the proofs, benchmarks/blind/round5/prove_01.py, compare with it); CORRECT
 round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND4 = earlier_round(4, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_tensors ------------------------------------------------------------------------------
@@ -35,16 +30,16 @@ def standardize(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
         squares = squares + (row - mean) ** 2
     return (x - mean) / ((squares / n).sqrt() + eps)
 '''
-_EX1_FLOAT = _sub(_EX1_OK, "return images.reshape(images.shape[0], -1)",
+_EX1_FLOAT = replace_once(_EX1_OK, "return images.reshape(images.shape[0], -1)",
                   "return images.reshape(images.shape[0], -1).float()   # features for a dense layer")
-_EX1_NORM_OVER_N = _sub(_EX1_OK, '''    std = x.std(dim=0, unbiased=False, keepdim=True)
+_EX1_NORM_OVER_N = replace_once(_EX1_OK, '''    std = x.std(dim=0, unbiased=False, keepdim=True)
     return (x - mean) / (std + eps)''', '''    centred = x - mean
     std = torch.linalg.vector_norm(centred, dim=0, keepdim=True) / x.shape[0]
     return centred / (std + eps)''')
-_EX1_EPS_IF_ZERO = _sub(_EX1_OK, "    return (x - mean) / (std + eps)",
+_EX1_EPS_IF_ZERO = replace_once(_EX1_OK, "    return (x - mean) / (std + eps)",
                         "    std = torch.where(std == 0, torch.full_like(std, eps), std)   # guard constant columns\n"
                         "    return (x - mean) / std")
-_EX1_STD_FLOAT = _sub(_EX1_OK, "    mean = x.mean(dim=0, keepdim=True)\n",
+_EX1_STD_FLOAT = replace_once(_EX1_OK, "    mean = x.mean(dim=0, keepdim=True)\n",
                       "    x = x.float()\n    mean = x.mean(dim=0, keepdim=True)\n")
 
 # ---- ex2_softmax ------------------------------------------------------------------------------
@@ -56,11 +51,11 @@ def softmax(logits: torch.Tensor) -> torch.Tensor:
     gaps = logits.unsqueeze(-2) - logits.unsqueeze(-1)          # [..., k, j] = z_j - z_k
     return torch.exp(gaps).sum(dim=-1).reciprocal()
 '''
-_EX2_MAX_DIV = _sub(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)", "return e / e.max(dim=-1, keepdim=True).values")
-_EX2_ROW_1D = _sub(_EX2_OK, "    m = logits.max(dim=-1, keepdim=True).values\n",
+_EX2_MAX_DIV = replace_once(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)", "return e / e.max(dim=-1, keepdim=True).values")
+_EX2_ROW_1D = replace_once(_EX2_OK, "    m = logits.max(dim=-1, keepdim=True).values\n",
                    "    if logits.dim() == 1:\n        logits = logits.unsqueeze(0)   # work on rows\n"
                    "    m = logits.max(dim=-1, keepdim=True).values\n")
-_EX2_SQUEEZE = _sub(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)",
+_EX2_SQUEEZE = replace_once(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)",
                     "return (e / e.sum(dim=-1, keepdim=True)).squeeze()")
 _EX2_VIEW = '''
 def softmax(logits: torch.Tensor) -> torch.Tensor:
@@ -82,12 +77,12 @@ def mse_gradient(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Ten
     (grad,) = pull_back(torch.ones((), dtype=w.dtype))
     return grad
 '''
-_EX3_MEAN_SQUARED = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = (x @ w - y).mean() ** 2")
-_EX3_X_GRAD = _sub(_EX3_OK, "    loss = ((x @ w - y) ** 2).mean()\n",
+_EX3_MEAN_SQUARED = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = (x @ w - y).mean() ** 2")
+_EX3_X_GRAD = replace_once(_EX3_OK, "    loss = ((x @ w - y) ** 2).mean()\n",
                    "    x.requires_grad_(True)   # track the inputs as well\n    loss = ((x @ w - y) ** 2).mean()\n")
-_EX3_ZEROED = _sub(_EX3_OK, "    return w.grad\n",
+_EX3_ZEROED = replace_once(_EX3_OK, "    return w.grad\n",
                    "    grad = w.grad\n    w.grad.zero_()   # leave no gradient behind for the next call\n    return grad\n")
-_EX3_RMSE = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w - y) ** 2).mean().sqrt()")
+_EX3_RMSE = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w - y) ** 2).mean().sqrt()")
 
 # ---- ex4_dense --------------------------------------------------------------------------------
 _EX4_OK = ROUND4._EX4_OK
@@ -105,13 +100,13 @@ class DenseLayer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.logsigmoid(torch.matmul(x, self.W) + self.b).exp()
 '''
-_EX4_NAMES = _sub(_sub(_sub(_EX4_OK, "self.W = nn.Parameter(", "self.weight = nn.Parameter("),
+_EX4_NAMES = replace_once(replace_once(replace_once(_EX4_OK, "self.W = nn.Parameter(", "self.weight = nn.Parameter("),
                        "self.b = nn.Parameter(", "self.bias = nn.Parameter("),
                   "x @ self.W + self.b", "x @ self.weight + self.bias")
-_EX4_SMALL_BIAS = _sub(_EX4_OK, "torch.zeros(out_features)", "torch.full((out_features,), 0.01)")
-_EX4_SQUEEZE = _sub(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
+_EX4_SMALL_BIAS = replace_once(_EX4_OK, "torch.zeros(out_features)", "torch.full((out_features,), 0.01)")
+_EX4_SQUEEZE = replace_once(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
                     "return torch.sigmoid(x @ self.W + self.b).squeeze()")
-_EX4_WHERE = _sub(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
+_EX4_WHERE = replace_once(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
                   "z = x @ self.W + self.b\n"
                   "        # the stable form of each sign: 1 / (1 + e^-z) for z >= 0, e^z / (1 + e^z) below\n"
                   "        return torch.where(z >= 0, 1 / (1 + torch.exp(-z)), torch.exp(z) / (1 + torch.exp(z)))")
@@ -140,15 +135,15 @@ class MLP(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.fc2(F.relu(self.fc1(x)))
 '''
-_EX5_RELU_INPUT = _sub(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))", "return self.fc2(self.fc1(torch.relu(x)))")
-_EX5_MODULE_LIST = _sub(_EX5_OK, "return nn.Sequential(nn.Linear(in_features, hidden),",
+_EX5_RELU_INPUT = replace_once(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))", "return self.fc2(self.fc1(torch.relu(x)))")
+_EX5_MODULE_LIST = replace_once(_EX5_OK, "return nn.Sequential(nn.Linear(in_features, hidden),",
                         "return nn.ModuleList([nn.Linear(in_features, hidden),")
-_EX5_MODULE_LIST = _sub(_EX5_MODULE_LIST, "nn.Linear(hidden, out_features))\n\n\nclass",
+_EX5_MODULE_LIST = replace_once(_EX5_MODULE_LIST, "nn.Linear(hidden, out_features))\n\n\nclass",
                         "nn.Linear(hidden, out_features)])\n\n\nclass")
-_EX5_PLAIN_LIST = _sub(_sub(_EX5_OK, '''        self.fc1 = nn.Linear(in_features, hidden)
+_EX5_PLAIN_LIST = replace_once(replace_once(_EX5_OK, '''        self.fc1 = nn.Linear(in_features, hidden)
         self.fc2 = nn.Linear(hidden, out_features)''', '''        self.layers = [nn.Linear(in_features, hidden), nn.Linear(hidden, out_features)]'''),
                        "return self.fc2(torch.relu(self.fc1(x)))", "return self.layers[1](torch.relu(self.layers[0](x)))")
-_EX5_HIDDEN_64 = _sub(_sub(_EX5_OK, "self.fc1 = nn.Linear(in_features, hidden)", "self.fc1 = nn.Linear(in_features, 64)"),
+_EX5_HIDDEN_64 = replace_once(replace_once(_EX5_OK, "self.fc1 = nn.Linear(in_features, hidden)", "self.fc1 = nn.Linear(in_features, 64)"),
                       "self.fc2 = nn.Linear(hidden, out_features)", "self.fc2 = nn.Linear(64, out_features)")
 
 # ---- ex6_train --------------------------------------------------------------------------------
@@ -177,13 +172,13 @@ def train(model: nn.Module, loader: DataLoader, epochs: int, lr: float, on_epoch
             on_epoch(epoch, history[-1])
     return history
 '''
-_EX6_KEYWORDS = _sub(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch=epoch, mean_loss=mean_loss)")
-_EX6_SKIP_LAST = _sub(_EX6_OK, "            x, y = x.to(dev), y.to(dev)\n",
+_EX6_KEYWORDS = replace_once(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch=epoch, mean_loss=mean_loss)")
+_EX6_SKIP_LAST = replace_once(_EX6_OK, "            x, y = x.to(dev), y.to(dev)\n",
                       "            if len(x) < loader.batch_size:\n"
                       "                continue   # a smaller last batch would weigh as much as a full one\n"
                       "            x, y = x.to(dev), y.to(dev)\n")
-_EX6_SQUEEZE = _sub(_EX6_OK, "loss = loss_fn(model(x), y)", "loss = loss_fn(model(x).squeeze(), y)")
-_EX6_CLIP = _sub(_EX6_OK, "            loss.backward()\n",
+_EX6_SQUEEZE = replace_once(_EX6_OK, "loss = loss_fn(model(x), y)", "loss = loss_fn(model(x).squeeze(), y)")
+_EX6_CLIP = replace_once(_EX6_OK, "            loss.backward()\n",
                  "            loss.backward()\n"
                  "            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)   # safe steps\n")
 

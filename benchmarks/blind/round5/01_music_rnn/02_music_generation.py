@@ -7,14 +7,9 @@ name; the proofs, benchmarks/blind/round5/prove_01.py, compare with it); CORRECT
 round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND4 = earlier_round(4, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_vocab --------------------------------------------------------------------------------
@@ -39,11 +34,11 @@ def vectorize(text: str, vocab: list[str]) -> torch.Tensor:
 def devectorize(ids, vocab: list[str]) -> str:
     return "".join([vocab[i] for i in torch.as_tensor(ids, dtype=torch.long).tolist()])
 '''
-_EX1_STRIP = _sub(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.strip()))")
-_EX1_UNK = _sub(_EX1_OK, "return sorted(set(text))", 'return sorted(set(text)) + ["<unk>"]   # for unseen characters')
-_EX1_STACK = _sub(_EX1_OK, "return torch.tensor([index[ch] for ch in text], dtype=torch.long)",
+_EX1_STRIP = replace_once(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.strip()))")
+_EX1_UNK = replace_once(_EX1_OK, "return sorted(set(text))", 'return sorted(set(text)) + ["<unk>"]   # for unseen characters')
+_EX1_STACK = replace_once(_EX1_OK, "return torch.tensor([index[ch] for ch in text], dtype=torch.long)",
                   "return torch.stack([torch.tensor(index[ch]) for ch in text])")
-_EX1_SQUEEZE = _sub(_EX1_OK, '    return "".join(vocab[int(i)] for i in ids)',
+_EX1_SQUEEZE = replace_once(_EX1_OK, '    return "".join(vocab[int(i)] for i in ids)',
                     '    if isinstance(ids, torch.Tensor):\n'
                     '        ids = ids.squeeze().tolist()   # (1, T) and (T,) alike\n'
                     '    return "".join(vocab[i] for i in ids)')
@@ -57,9 +52,9 @@ def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     windows = torch.stack([torch.narrow(ids, 0, int(s), seq_len + 1) for s in starts])
     return windows[:, :seq_len], windows[:, 1:]
 '''
-_EX2_PLUS_ONE = _sub(_EX2_OK, "    y = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts.tolist()])\n",
+_EX2_PLUS_ONE = replace_once(_EX2_OK, "    y = torch.stack([ids[s + 1:s + seq_len + 1] for s in starts.tolist()])\n",
                      "    y = x + 1   # the next character of every position\n")
-_EX2_CAT = _sub(_sub(_EX2_OK, "x = torch.stack(", "x = torch.cat("), "y = torch.stack(", "y = torch.cat(")
+_EX2_CAT = replace_once(replace_once(_EX2_OK, "x = torch.stack(", "x = torch.cat("), "y = torch.stack(", "y = torch.cat(")
 _EX2_WRAP = '''
 def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     """Random windows: x (B, T) and the next characters y (B, T)."""
@@ -96,10 +91,10 @@ class MusicLSTM(nn.Module):
         flat = torch.addmm(self.head.bias, out.reshape(b * t, h), self.head.weight.T)
         return flat.reshape(b, t, -1), new_state
 '''
-_EX3_OUT_DETACHED = _sub(_EX3_OK, "return self.head(out), state", "return self.head(out.detach()), state")
-_EX3_H_ONLY = _sub(_EX3_OK, "return self.head(out), state", "return self.head(out), state[0]   # the hidden state")
-_EX3_SQUEEZE = _sub(_EX3_OK, "return self.head(out), state", "return self.head(out).squeeze(), state")
-_EX3_MAX_NORM = _sub(_EX3_OK, "nn.Embedding(cfg.vocab_size, cfg.embedding_dim)",
+_EX3_OUT_DETACHED = replace_once(_EX3_OK, "return self.head(out), state", "return self.head(out.detach()), state")
+_EX3_H_ONLY = replace_once(_EX3_OK, "return self.head(out), state", "return self.head(out), state[0]   # the hidden state")
+_EX3_SQUEEZE = replace_once(_EX3_OK, "return self.head(out), state", "return self.head(out).squeeze(), state")
+_EX3_MAX_NORM = replace_once(_EX3_OK, "nn.Embedding(cfg.vocab_size, cfg.embedding_dim)",
                      "nn.Embedding(cfg.vocab_size, cfg.embedding_dim, max_norm=1.0)")
 
 # ---- ex4_loss ---------------------------------------------------------------------------------
@@ -116,7 +111,7 @@ def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     soft = F.one_hot(targets.reshape(-1)).to(logits.dtype)                    # probability targets
     return F.cross_entropy(logits.reshape(-1, vocab_size), soft)
 '''
-_EX4_NUMEL = _sub(_EX4_OK, "targets.reshape(-1))", "targets.reshape(-1), reduction=\"sum\") / logits.numel()")
+_EX4_NUMEL = replace_once(_EX4_OK, "targets.reshape(-1))", "targets.reshape(-1), reduction=\"sum\") / logits.numel()")
 _EX4_LOG_OF_SOFTMAX = '''
 def sequence_loss(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
     probs = torch.softmax(logits, dim=-1)
@@ -143,17 +138,17 @@ def train_step(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, lo
     optimizer.step()
     return float(loss.detach().cpu())
 '''
-_EX5_SKIP = _sub(_EX5_OK, '''    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
+_EX5_SKIP = replace_once(_EX5_OK, '''    torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
 ''', '''    norm = torch.nn.utils.get_total_norm([p.grad for p in model.parameters() if p.grad is not None])
     if norm <= max_norm:   # an exploding gradient: skip this update
         optimizer.step()
 ''')
-_EX5_FLAT = _sub(_EX5_OK, "loss = loss_fn(logits, y)",
+_EX5_FLAT = replace_once(_EX5_OK, "loss = loss_fn(logits, y)",
                  "loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))   # (B*T, V) and (B*T,)")
-_EX5_ZERO_AFTER = _sub(_sub(_EX5_OK, "    model.train()\n    optimizer.zero_grad()\n", "    model.train()\n"),
+_EX5_ZERO_AFTER = replace_once(replace_once(_EX5_OK, "    model.train()\n    optimizer.zero_grad()\n", "    model.train()\n"),
                        "    optimizer.step()\n", "    optimizer.step()\n    optimizer.zero_grad()   # clean for the next step\n")
-_EX5_OWN_ADAM = _sub(_EX5_OK, "    model.train()\n",
+_EX5_OWN_ADAM = replace_once(_EX5_OK, "    model.train()\n",
                      "    model.train()\n    optimizer = torch.optim.Adam(model.parameters(), lr=3e-3)   # the lab's optimizer\n")
 
 # ---- ex6_sample -------------------------------------------------------------------------------
@@ -179,13 +174,13 @@ def sample(model: nn.Module, vocab: list[str], start: str = "X:1\nT:", max_len: 
             break
     return "".join(pieces)
 '''
-_EX6_SEEDED = _sub(_EX6_OK, "    model.eval()\n", "    torch.manual_seed(0)   # reproducible tunes\n    model.eval()\n")
-_EX6_GREEDY_COLD = _sub(_EX6_OK, "        nxt = int(torch.multinomial(probs.cpu(), 1, generator=generator))\n",
+_EX6_SEEDED = replace_once(_EX6_OK, "    model.eval()\n", "    torch.manual_seed(0)   # reproducible tunes\n    model.eval()\n")
+_EX6_GREEDY_COLD = replace_once(_EX6_OK, "        nxt = int(torch.multinomial(probs.cpu(), 1, generator=generator))\n",
                         "        if temperature < 0.2:   # very cold: as good as the argmax, and no overflow\n"
                         "            nxt = int(logits[0, -1].argmax())\n"
                         "        else:\n"
                         "            nxt = int(torch.multinomial(probs.cpu(), 1, generator=generator))\n")
-_EX6_T_ONCE = _sub(_sub(ROUND4._EX6_PROMPT_FIRST, '''    text = start
+_EX6_T_ONCE = replace_once(replace_once(ROUND4._EX6_PROMPT_FIRST, '''    text = start
     for _ in range(max_len):
         probs = torch.softmax(logits[0, -1] / temperature, dim=-1)
 ''', '''    text = start
@@ -194,7 +189,7 @@ _EX6_T_ONCE = _sub(_sub(ROUND4._EX6_PROMPT_FIRST, '''    text = start
 '''), "        logits, state = model(torch.tensor([[nxt]], device=dev), state)\n",
                    "        logits, state = model(torch.tensor([[nxt]], device=dev), state)\n"
                    "        probs = torch.softmax(logits[0, -1], dim=-1)\n")
-_EX6_TOP_K = _sub(_EX6_OK, "        probs = torch.softmax(logits[0, -1] / temperature, dim=-1)\n",
+_EX6_TOP_K = replace_once(_EX6_OK, "        probs = torch.softmax(logits[0, -1] / temperature, dim=-1)\n",
                   "        z = logits[0, -1] / temperature\n"
                   "        kth = z.topk(min(10, z.numel())).values[-1]          # keep the 10 most likely\n"
                   "        probs = torch.softmax(z.masked_fill(z < kth, float(\"-inf\")), dim=-1)\n")
@@ -224,15 +219,15 @@ def valid_tune_rate(tunes: list[str], problem=tune_problem) -> float:
         return 0.0
     return float(Fraction(sum(1 for t in tunes if problem(t) is None), len(tunes)))
 '''
-_EX7_SKIP_EMPTY = _sub(_EX7_OK, "    if not tunes:\n        return 0.0\n",
+_EX7_SKIP_EMPTY = replace_once(_EX7_OK, "    if not tunes:\n        return 0.0\n",
                        "    tunes = [t for t in tunes if t.strip()]   # an empty generation is not a tune\n"
                        "    if not tunes:\n        return 0.0\n")
-_EX7_OVERLAP = _sub(_EX7_OK, "for i in range(0, len(ids) - 1, seq_len):",
+_EX7_OVERLAP = replace_once(_EX7_OK, "for i in range(0, len(ids) - 1, seq_len):",
                     "for i in range(0, len(ids) - 1, seq_len - 1):   # chunks share their boundary character")
-_EX7_NP_MEAN = "import numpy as np\n" + _sub(
+_EX7_NP_MEAN = "import numpy as np\n" + replace_once(
     _EX7_OK, "    return sum(problem(t) is None for t in tunes) / len(tunes)",
     "    return np.mean([problem(t) is None for t in tunes])")
-_EX7_LSE = _sub(_EX7_OK, '        total += F.cross_entropy(logits[0], y, reduction="sum").item()\n',
+_EX7_LSE = replace_once(_EX7_OK, '        total += F.cross_entropy(logits[0], y, reduction="sum").item()\n',
                 "        z = logits[0]\n"
                 "        log_norm = torch.log(torch.exp(z).sum(dim=-1))          # log sum_j e^z_j\n"
                 "        total += (log_norm - z.gather(1, y[:, None]).squeeze(1)).sum().item()\n")

@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND4 = earlier_round(4, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _NEXT, _FILTERS, _GEN, _LORA, _MERGE = ROUND4._NEXT, ROUND4._FILTERS, ROUND4._GEN, ROUND4._LORA, ROUND4._MERGE
@@ -458,19 +453,19 @@ MUTANTS = {
     "ex1_next_token": [
         ("max shift over the whole batch (z - z.max()), not per row: at a low temperature a row far below the "
          "batch maximum underflows to 0 / 0 = NaN",
-         _sub(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
+         replace_once(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
               "    z = logits / temperature\n    e = torch.exp(z - z.max())\n"
               "    return e / e.sum(dim=-1, keepdim=True)\n")),
         ("greedy one-hot written into the caller's logits (logits.zero_().scatter_): the logits are destroyed",
-         _sub(_NEXT, "        best = logits.argmax(dim=-1)\n"
+         replace_once(_NEXT, "        best = logits.argmax(dim=-1)\n"
                      "        return F.one_hot(best, num_classes=logits.shape[-1]).to(logits.dtype)\n",
               "        best = logits.argmax(dim=-1, keepdim=True)\n"
               "        return logits.zero_().scatter_(-1, best, 1.0)\n")),
         ("divides by temperature + 1e-6 'for safety': a very low temperature gets the wrong distribution",
-         _sub(_NEXT, "F.softmax(logits / temperature, dim=-1)", "F.softmax(logits / (temperature + 1e-6), dim=-1)")),
+         replace_once(_NEXT, "F.softmax(logits / temperature, dim=-1)", "F.softmax(logits / (temperature + 1e-6), dim=-1)")),
         ("logits at the last non-pad position (input_ids != pad id): a prompt ending in <|im_end|> (the pad id) "
          "is read one token early",
-         _sub(_NEXT, "    outputs = model(input_ids=input_ids)\n    return outputs.logits[:, -1, :]\n",
+         replace_once(_NEXT, "    outputs = model(input_ids=input_ids)\n    return outputs.logits[:, -1, :]\n",
               "    outputs = model(input_ids=input_ids)\n"
               "    last = (input_ids != tokenizer.pad_token_id).sum(dim=1) - 1\n"
               "    return outputs.logits[torch.arange(input_ids.shape[0]), last]\n")),
@@ -478,18 +473,18 @@ MUTANTS = {
     "ex2_top_k_top_p": [
         ("top-p cut turned into a probability threshold (probs >= the last kept value): tokens tied at the cut "
          "all survive, the set is not the smallest",
-         _sub(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
+         replace_once(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
               "    n_keep = (before < p).sum(dim=-1, keepdim=True)\n"
               "    threshold = sorted_probs.gather(-1, n_keep - 1)\n"
               "    kept = torch.where(probs >= threshold, probs, torch.zeros_like(probs))\n")),
         ("top-p mask computed in sorted order but applied to probs in vocabulary order (never scattered back)",
-         _sub(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
+         replace_once(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
               "    kept = probs * (before < p)\n")),
         ("top-p cut index by argmax(cumsum >= p): when rounding keeps the total below p (p = 1) only the top "
          "token survives",
-         _sub(_FILTERS, "    before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs\n"
+         replace_once(_FILTERS, "    before = torch.cumsum(sorted_probs, dim=-1) - sorted_probs\n"
                         "    sorted_kept = sorted_probs * (before < p)\n",
               "    reached = torch.cumsum(sorted_probs, dim=-1) >= p\n"
               "    cut = reached.int().argmax(dim=-1, keepdim=True)      # first index whose total reaches p\n"
@@ -497,7 +492,7 @@ MUTANTS = {
               "    sorted_kept = sorted_probs * (ranks <= cut)\n")),
         ("top-k threshold topk(...).values.min() with the dim forgotten: the smallest k-th value of the whole "
          "batch, rows keep more than k tokens",
-         _sub(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n"
+         replace_once(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
               "    threshold = torch.topk(probs, k, dim=-1).values.min()\n"
               "    kept = probs * (probs >= threshold)\n")),
@@ -505,31 +500,31 @@ MUTANTS = {
     "ex3_generate": [
         ("pick called twice per step (once to append, once for the eos test): a sampling pick appends one token "
          "and tests another, the generator advances twice",
-         _sub(_GEN, "if eos_id is not None and token.item() == eos_id:",
+         replace_once(_GEN, "if eos_id is not None and token.item() == eos_id:",
               "if eos_id is not None and pick(outputs.logits[:, -1, :]).item() == eos_id:")),
         ("new tokens collected in torch.zeros(1, max_new_tokens) (float32): the result comes back as floats",
          _GEN_FLOAT_BUFFER),
         ("`token.item() is eos_id`: identity, not equality: an eos id above 256 never stops the loop",
-         _sub(_GEN, "token.item() == eos_id", "token.item() is eos_id")),
+         replace_once(_GEN, "token.item() == eos_id", "token.item() is eos_id")),
         ("attention_mask=torch.ones_like(feed) on every call: with the cache the mask covers the new token only "
          "(the logits change)",
-         _sub(_GEN, "model(input_ids=feed, past_key_values=past, use_cache=True)",
+         replace_once(_GEN, "model(input_ids=feed, past_key_values=past, use_cache=True)",
               "model(input_ids=feed, attention_mask=torch.ones_like(feed), past_key_values=past, use_cache=True)")),
     ],
     "ex4_lora_layer": [
         ("LoRA branch fed x.detach() ('only A and B need gradients'): no gradient reaches x through the update",
-         _sub(_LORA, "update = self.dropout(x) @", "update = self.dropout(x.detach()) @")),
+         replace_once(_LORA, "update = self.dropout(x) @", "update = self.dropout(x.detach()) @")),
         ("kaiming_uniform_ on a (d_in, r) tensor, then transposed to (r, d_in): fan_in = r, bound 1/sqrt(r)",
-         _sub(_LORA, "        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))\n"
+         replace_once(_LORA, "        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))\n"
                      "        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))\n",
               "        a = torch.empty(base.in_features, r)\n"
               "        nn.init.kaiming_uniform_(a, a=math.sqrt(5))\n"
               "        self.lora_A = nn.Parameter(a.T.contiguous())\n")),
         ("nn.Dropout(dropout, inplace=True) 'to save memory': in train mode the caller's x is zeroed and scaled "
          "in place",
-         _sub(_LORA, "nn.Dropout(dropout)", "nn.Dropout(dropout, inplace=True)")),
+         replace_once(_LORA, "nn.Dropout(dropout)", "nn.Dropout(dropout, inplace=True)")),
         ("branch by torch.mm: (B, T, d_in) inputs (what the real model feeds) raise",
-         _sub(_LORA, "update = self.dropout(x) @ self.lora_A.T @ self.lora_B.T",
+         replace_once(_LORA, "update = self.dropout(x) @ self.lora_A.T @ self.lora_B.T",
               "update = torch.mm(torch.mm(self.dropout(x), self.lora_A.T), self.lora_B.T)")),
     ],
     "ex5_merge": [
@@ -540,31 +535,31 @@ MUTANTS = {
         ("addmm_ with beta=scale instead of alpha=scale: W is scaled, the update is not",
          _MERGE_BETA),
         ("merge only in eval mode ('merging is for inference'): a layer in train mode is returned unmerged",
-         _sub(_MERGE, "    if not layer.merged:\n        layer.base.weight +=",
+         replace_once(_MERGE, "    if not layer.merged:\n        layer.base.weight +=",
               "    if not layer.merged and not layer.training:\n        layer.base.weight +=")),
     ],
     "ex6_inject": [
         ("wraps first, then trains exactly the parameters named lora_*: an adapter whose parameters have other "
          "names stays frozen", _INJECT_UNFREEZE_BY_NAME),
         ("count_parameters returns a list [trainable, total], not a tuple",
-         _sub(_INJECT, "    return trainable, total\n", "    return [trainable, total]\n")),
+         replace_once(_INJECT, "    return trainable, total\n", "    return [trainable, total]\n")),
         ("make_lora ignored: LoRALinear(child) with its default r = 8, alpha = 16",
-         _sub(_INJECT, "make_lora(child)", "LoRALinear(child)")),
+         replace_once(_INJECT, "make_lora(child)", "LoRALinear(child)")),
         ("freezes model.model only (the decoder stack printed in section 7): lm_head stays trainable, a model "
          "without .model raises",
-         _sub(_INJECT, "    for p in model.parameters():\n        p.requires_grad_(False)\n",
+         replace_once(_INJECT, "    for p in model.parameters():\n        p.requires_grad_(False)\n",
               "    for p in model.model.parameters():\n        p.requires_grad_(False)\n")),
     ],
     "ex7_examples": [
         ("pad_sequence without batch_first=True: (T_max, B) tensors",
          _EXAMPLES[:_EXAMPLES.index("\n\ndef collate")] + "\n\n" + _COLLATE_PADSEQ_TIME_FIRST),
         ("collate pads with tokenizer.pad_token_id, ignoring its pad_id argument",
-         _sub(_EXAMPLES, "torch.full((len(examples), width), pad_id, dtype=torch.long)",
+         replace_once(_EXAMPLES, "torch.full((len(examples), width), pad_id, dtype=torch.long)",
               "torch.full((len(examples), width), tokenizer.pad_token_id, dtype=torch.long)")),
         ("a space between the response and the end-of-turn token (response + ' ' + eos): an extra ' ' token is "
-         "learned", _sub(_EXAMPLES, "tokenizer(response + tokenizer.eos_token", "tokenizer(response + \" \" + tokenizer.eos_token")),
+         "learned", replace_once(_EXAMPLES, "tokenizer(response + tokenizer.eos_token", "tokenizer(response + \" \" + tokenizer.eos_token")),
         ("end-of-turn added twice (in the string and as an id): the answer ends <|im_end|> <|im_end|>",
-         _sub(_EXAMPLES, "    answer = tokenizer(response + tokenizer.eos_token, add_special_tokens=False).input_ids\n",
+         replace_once(_EXAMPLES, "    answer = tokenizer(response + tokenizer.eos_token, add_special_tokens=False).input_ids\n",
               "    answer = tokenizer(response + tokenizer.eos_token, add_special_tokens=False).input_ids\n"
               "    answer = list(answer) + [tokenizer.eos_token_id]\n")),
     ],
@@ -578,27 +573,27 @@ MUTANTS = {
     ],
     "ex9_train": [
         ("restores the mode the model had before (model.train(was_training)) instead of model.eval()",
-         _sub(_sub(_TRAIN, "    model.train()\n", "    was_training = model.training\n    model.train()\n"),
+         replace_once(replace_once(_TRAIN, "    model.train()\n", "    was_training = model.training\n    model.train()\n"),
               "    model.eval()\n", "    model.train(was_training)\n")),
         ("on_step called before optimizer.step(): the callback sees the parameters of the previous step",
-         _sub(_sub(_TRAIN, "        optimizer.step()\n        step_loss = sum(micro) / len(micro)\n",
+         replace_once(replace_once(_TRAIN, "        optimizer.step()\n        step_loss = sum(micro) / len(micro)\n",
                    "        step_loss = sum(micro) / len(micro)\n"),
               "        if on_step is not None:\n            on_step(step, step_loss)\n",
               "        if on_step is not None:\n            on_step(step, step_loss)\n        optimizer.step()\n")),
         ("on_step gets the step loss as a 0-d tensor (losses summed as tensors, float() only for the history)",
-         _sub(_sub(_sub(_TRAIN, "            micro.append(loss.item())\n", "            micro.append(loss.detach())\n"),
+         replace_once(replace_once(replace_once(_TRAIN, "            micro.append(loss.item())\n", "            micro.append(loss.detach())\n"),
                    "        history.append(step_loss)\n", "        history.append(float(step_loss))\n"),
               "bar.set_postfix(loss=f\"{step_loss:.3f}\")", "bar.set_postfix(loss=f\"{float(step_loss):.3f}\")")),
         ("micro-batches reshuffled (torch.randperm) before grouping: a step is not over the next accum_steps "
          "micro-batches",
-         _sub(_TRAIN, "    n_steps = len(batches) // accum_steps\n",
+         replace_once(_TRAIN, "    n_steps = len(batches) // accum_steps\n",
               "    batches = [batches[i] for i in torch.randperm(len(batches)).tolist()]\n"
               "    n_steps = len(batches) // accum_steps\n")),
     ],
     "ex10_perplexity": [
         ("exp of a float32 tensor (torch.exp(...).item()): a mean NLL above ~88.7 gives inf", _PPL_FLOAT32_EXP),
         ("totals reset inside the batch loop (indentation): the perplexity of the last batch only",
-         _sub(_PPL, "    total_nll, total_count = 0.0, 0\n    for batch in batches:\n",
+         replace_once(_PPL, "    total_nll, total_count = 0.0, 0\n    for batch in batches:\n",
               "    for batch in batches:\n        total_nll, total_count = 0.0, 0\n")),
         ("-100 labels set to 0 in the caller's batch (in place) for gather: a second evaluation scores the prompt",
          _PPL_CLAMP_IN_PLACE),

@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND4 = earlier_round(4, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _SCHED, _Q, _EMB, _RES, _RES_INIT = ROUND4._SCHED, ROUND4._Q, ROUND4._EMB, ROUND4._RES, ROUND4._RES_INIT
@@ -190,26 +185,26 @@ _DDIM_STEPS = "    k = num_train_steps // num_steps\n    return [i * k for i in 
 MUTANTS = {
     "ex1_schedule": [
         ("Schedule built positionally with alpha_bars_prev before alpha_bars: the two fields swapped",
-         _sub(_SCHED, "    return Schedule(betas=betas, alphas=alphas, alpha_bars=alpha_bars,\n"
+         replace_once(_SCHED, "    return Schedule(betas=betas, alphas=alphas, alpha_bars=alpha_bars,\n"
                       "                    alpha_bars_prev=alpha_bars_prev, posterior_variance=posterior_variance)\n",
               "    return Schedule(betas, alphas, alpha_bars_prev, alpha_bars, posterior_variance)\n")),
         ("alphas.cumprod_(0) in place: alphas is overwritten by the running product (alphas == alpha_bars)",
-         _sub(_SCHED, "alpha_bars = torch.cumprod(alphas, dim=0)", "alpha_bars = alphas.cumprod_(dim=0)")),
+         replace_once(_SCHED, "alpha_bars = torch.cumprod(alphas, dim=0)", "alpha_bars = alphas.cumprod_(dim=0)")),
         ("cosine alpha_bar_t read as f(t) / f(0), not f(t + 1) / f(0): betas one step late, beta_0 = 0",
-         _sub(_SCHED, "    betas = (1.0 - f[1:] / f[:-1]).clamp(max=max_beta)\n",
+         replace_once(_SCHED, "    betas = (1.0 - f[1:] / f[:-1]).clamp(max=max_beta)\n",
               "    abar = f[:-1] / f[0]\n"
               "    betas = (1.0 - abar / torch.cat([abar.new_ones(1), abar[:-1]])).clamp(max=max_beta)\n")),
         ("cumprod taken in float64 'for precision' and never cast back: alpha_bars, prev and posterior_variance float64",
-         _sub(_SCHED, "alpha_bars = torch.cumprod(alphas, dim=0)", "alpha_bars = torch.cumprod(alphas.double(), dim=0)")),
+         replace_once(_SCHED, "alpha_bars = torch.cumprod(alphas, dim=0)", "alpha_bars = torch.cumprod(alphas.double(), dim=0)")),
     ],
     "ex2_forward": [
         ("t = 0 read as the paper's clean x_0: examples at step 0 come back without noise",
-         _sub(_Q, "    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)\n",
+         replace_once(_Q, "    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)\n",
               "    x_t = abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise\n"
               "    clean = (t == 0).to(x0.device).view(abar.shape)\n"
               "    return torch.where(clean, x0, x_t).to(x0.dtype)\n")),
         ("square root on the noise coefficient only: alpha_bar x0 + sqrt(1 - alpha_bar) noise",
-         _sub(_Q, "abar.sqrt() * x0 +", "abar * x0 +")),
+         replace_once(_Q, "abar.sqrt() * x0 +", "abar * x0 +")),
         ("flattens x0 and noise to (B, D) for the broadcast and returns the flat result (shape lost)",
          '''
 def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: Schedule) -> torch.Tensor:
@@ -218,82 +213,82 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: S
     return (abar.sqrt() * flat_x0 + (1.0 - abar).sqrt() * flat_noise).to(x0.dtype)
 '''),
         ("coefficients shaped for images (B, 1, 1, 1) or vectors (B, 1) only: other ranks mis-broadcast",
-         _sub(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n",
+         replace_once(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n",
               "    abar = abar[:, None, None, None] if x0.dim() == 4 else abar[:, None]\n")),
     ],
     "ex3_time_embedding": [
         ("float steps taken as fractions of T and multiplied by 1000 ('integer or float' misread)",
-         _sub(_EMB, "    angles = t.float()", "    if t.is_floating_point():\n        t = t * 1000\n    angles = t.float()")),
+         replace_once(_EMB, "    angles = t.float()", "    if t.is_floating_point():\n        t = t * 1000\n    angles = t.float()")),
         ("precedence slip: max_period ** -i / h (= P^-i / h) instead of max_period ** (-i / h)",
-         _sub(_EMB, "freqs = torch.exp(-math.log(max_period) * i / half)", "freqs = max_period ** -i / half")),
+         replace_once(_EMB, "freqs = torch.exp(-math.log(max_period) * i / half)", "freqs = max_period ** -i / half")),
         ("h taken as dim instead of dim / 2: dim frequencies and a (B, 2 dim) result",
-         _sub(_EMB, "half = dim // 2", "half = dim")),
+         replace_once(_EMB, "half = dim // 2", "half = dim")),
         ("no outer product: t * freqs elementwise (fails unless B is 1 or dim / 2; a batch of one gives (dim,))",
-         _sub(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n"
+         replace_once(_EMB, "    angles = t.float().unsqueeze(1) * freqs.unsqueeze(0)\n"
                     "    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
               "    angles = t.float() * freqs\n"
               "    return torch.cat([angles.sin(), angles.cos()], dim=-1)\n")),
     ],
     "ex4_resblock": [
         ("out = self.skip(x); out += h: with the Identity skip the caller's x is changed in place",
-         _sub(_RES, "        return h + self.skip(x)\n", "        out = self.skip(x)\n        out += h\n        return out\n")),
+         replace_once(_RES, "        return h + self.skip(x)\n", "        out = self.skip(x)\n        out += h\n        return out\n")),
         ("second branch in the classic post-activation order: SiLU(norm2(conv2(h)))",
-         _sub(_RES, "        h = self.norm2(h)\n        h = F.silu(h)\n        h = self.conv2(h)\n",
+         replace_once(_RES, "        h = self.norm2(h)\n        h = F.silu(h)\n        h = self.conv2(h)\n",
               "        h = self.conv2(h)\n        h = self.norm2(h)\n        h = F.silu(h)\n")),
         ("SiLU applied to the projected shift (F.silu(emb_proj(emb)))",
-         _sub(_RES, "self.emb_proj(emb)[:, :, None, None]", "F.silu(self.emb_proj(emb))[:, :, None, None]")),
+         replace_once(_RES, "self.emb_proj(emb)[:, :, None, None]", "F.silu(self.emb_proj(emb))[:, :, None, None]")),
         ("shift viewed with x.shape[1] (in_channels) channels: breaks when the block changes the channel count",
-         _sub(_RES, "self.emb_proj(emb)[:, :, None, None]", "self.emb_proj(emb).view(x.shape[0], x.shape[1], 1, 1)")),
+         replace_once(_RES, "self.emb_proj(emb)[:, :, None, None]", "self.emb_proj(emb).view(x.shape[0], x.shape[1], 1, 1)")),
     ],
     "ex5_loss": [
         ("drop mask drawn from the global RNG (generator left out of the torch.rand call)",
-         _sub(_LOSS, "torch.rand(B, generator=generator, device=x0.device) < p_uncond",
+         replace_once(_LOSS, "torch.rand(B, generator=generator, device=x0.device) < p_uncond",
               "torch.rand(B, device=x0.device) < p_uncond")),
         ("the model call inside the torch.no_grad() meant for the noising: the loss has no graph",
-         _sub(_LOSS, "    x_t = q_sample(x0, t, noise, schedule)\n    return F.mse_loss(model(x_t, t, y_in), noise)\n",
+         replace_once(_LOSS, "    x_t = q_sample(x0, t, noise, schedule)\n    return F.mse_loss(model(x_t, t, y_in), noise)\n",
               "    with torch.no_grad():                      # noising has nothing to train\n"
               "        x_t = q_sample(x0, t, noise, schedule)\n"
               "        prediction = model(x_t, t, y_in)\n"
               "    return F.mse_loss(prediction, noise)\n")),
         ("'no label' written as -1 (the usual ignore index) instead of model.num_classes",
-         _sub(_LOSS, "torch.full_like(y, model.num_classes)", "torch.full_like(y, -1)")),
+         replace_once(_LOSS, "torch.full_like(y, model.num_classes)", "torch.full_like(y, -1)")),
         ("half the mean squared error (the Gaussian log-likelihood's 1/2 kept)",
-         _sub(_LOSS, "    return F.mse_loss(", "    return 0.5 * F.mse_loss(")),
+         replace_once(_LOSS, "    return F.mse_loss(", "    return 0.5 * F.mse_loss(")),
     ],
     "ex6_ddpm": [
         ("no t == 0 branch: relies on posterior_variance[0] being 0 and adds sigma_0 z at the last step",
-         _sub(_DDPM, "    if t == 0:\n        return mean\n", "")),
+         replace_once(_DDPM, "    if t == 0:\n        return mean\n", "")),
         ("ddpm_step ignores the noise it is given and draws its own (torch.randn_like(x_t))",
-         _sub(_DDPM, "torch.sqrt(schedule.posterior_variance[t]) * noise",
+         replace_once(_DDPM, "torch.sqrt(schedule.posterior_variance[t]) * noise",
               "torch.sqrt(schedule.posterior_variance[t]) * torch.randn_like(x_t)")),
         ("generator None replaced by a seed-0 generator 'for reproducibility': the global RNG is never used",
-         _sub(_DDPM, "    x = torch.randn(shape, generator=generator, device=device)\n",
+         replace_once(_DDPM, "    x = torch.randn(shape, generator=generator, device=device)\n",
               "    if generator is None:\n"
               "        generator = torch.Generator(device).manual_seed(0)\n"
               "    x = torch.randn(shape, generator=generator, device=device)\n")),
         ("the paper's loop t = T..1: eps_fn and on_step get the 1-based step t + 1",
-         _sub(_DDPM, _DDPM_LOOP, _DDPM_PAPER_LOOP)),
+         replace_once(_DDPM, _DDPM_LOOP, _DDPM_PAPER_LOOP)),
     ],
     "ex7_ddim": [
         ("steps int(i T / n) (true division, truncated): not multiples of T // n when n does not divide T",
-         _sub(_DDIM, _DDIM_STEPS, "    return [int(i * num_train_steps / num_steps) for i in range(num_steps - 1, -1, -1)]\n")),
+         replace_once(_DDIM, _DDIM_STEPS, "    return [int(i * num_train_steps / num_steps) for i in range(num_steps - 1, -1, -1)]\n")),
         ("range(0, T, k) reversed, then cut to n: keeps the large end and drops step 0 when n does not divide T",
-         _sub(_DDIM, _DDIM_STEPS, "    k = num_train_steps // num_steps\n"
+         replace_once(_DDIM, _DDIM_STEPS, "    k = num_train_steps // num_steps\n"
                                   "    return list(range(0, num_train_steps, k))[::-1][:num_steps]\n")),
         ("n + 1 steps: range(n k, -1, -k) starts at n k (= T when n divides T)",
-         _sub(_DDIM, _DDIM_STEPS, "    k = num_train_steps // num_steps\n"
+         replace_once(_DDIM, _DDIM_STEPS, "    k = num_train_steps // num_steps\n"
                                   "    return list(range(num_steps * k, -1, -k))\n")),
         ("re-noises x0_hat with fresh torch.randn_like noise instead of along the predicted eps",
-         _sub(_DDIM, "(1 - a_prev).sqrt() * eps)", "(1 - a_prev).sqrt() * torch.randn_like(x0_hat))")),
+         replace_once(_DDIM, "(1 - a_prev).sqrt() * eps)", "(1 - a_prev).sqrt() * torch.randn_like(x0_hat))")),
     ],
     "ex8_guidance": [
         ("'no label' read as num_classes - 1 (the last index of 0..num_classes-1), a real class",
-         _sub(_CFG, "torch.full_like(y, model.num_classes)", "torch.full_like(y, model.num_classes - 1)")),
+         replace_once(_CFG, "torch.full_like(y, model.num_classes)", "torch.full_like(y, model.num_classes - 1)")),
         ("torch.stack([x, x]) instead of torch.cat: the model gets a (2, B, ...) batch",
-         _sub(_CFG, "torch.cat([x, x], dim=0)", "torch.stack([x, x], dim=0)")),
+         replace_once(_CFG, "torch.cat([x, x], dim=0)", "torch.stack([x, x], dim=0)")),
         ("model called as model(x, y, t): labels and steps swapped",
-         _sub(_CFG, "steps, torch.cat([y, null], dim=0))", "torch.cat([y, null], dim=0), steps)")),
+         replace_once(_CFG, "steps, torch.cat([y, null], dim=0))", "torch.cat([y, null], dim=0), steps)")),
         ("null labels from torch.ones(B) * num_classes: float, so the 2B labels are float",
-         _sub(_CFG, "null = torch.full_like(y, model.num_classes)", "null = torch.ones(B, device=x.device) * model.num_classes")),
+         replace_once(_CFG, "null = torch.full_like(y, model.num_classes)", "null = torch.ones(B, device=x.device) * model.num_classes")),
     ],
 }

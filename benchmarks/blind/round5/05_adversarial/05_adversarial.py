@@ -8,14 +8,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND4 = earlier_round(4, __file__)  # its references are round 2's right answers: this round keeps them
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _FGSM, _ACC, _PGD, _TGT, _TRAIN = ROUND4._FGSM, ROUND4._ACC, ROUND4._PGD, ROUND4._TGT, ROUND4._TRAIN
@@ -157,21 +152,21 @@ MUTANTS = {
     "ex1_fgsm": [
         ("switches to eval mode for the gradient and restores the caller's mode after: a model given in "
          "training mode is attacked without its dropout",
-         _sub(_sub(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
+         replace_once(replace_once(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
                    "    was_training = model.training\n    model.eval()\n"
                    "    x_req = x.detach().clone().requires_grad_(True)\n"),
               "    return torch.clamp(x_req.detach() + step, 0.0, 1.0)\n",
               "    x_adv = torch.clamp(x_req.detach() + step, 0.0, 1.0)\n"
               "    model.train(was_training)\n    return x_adv\n")),
         ("'the model stays fixed' read as freezing it: every parameter comes back with requires_grad=False",
-         _sub(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
+         replace_once(_FGSM, "    x_req = x.detach().clone().requires_grad_(True)\n",
               "    for p in model.parameters():\n        p.requires_grad_(False)     # the model stays fixed\n"
               "    x_req = x.detach().clone().requires_grad_(True)\n")),
         ("step made in float64 (sign(grad).double()) 'for precision': a float32 image comes back float64",
-         _sub(_sub(_FGSM, "step = eps * torch.sign(grad)", "step = eps * torch.sign(grad).double()"),
+         replace_once(replace_once(_FGSM, "step = eps * torch.sign(grad)", "step = eps * torch.sign(grad).double()"),
               "torch.clamp(x_req.detach() + step, 0.0, 1.0)", "torch.clamp(x_req.detach().double() + step, 0.0, 1.0)")),
         ("leaves the examples the model already gets wrong unattacked (step zeroed where argmax != y)",
-         _sub(_sub(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
+         replace_once(replace_once(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
                    "    logits = model(x_req)\n    loss = F.cross_entropy(logits, y)\n"),
               "    step = eps * torch.sign(grad)\n",
               "    step = eps * torch.sign(grad)\n"
@@ -179,60 +174,60 @@ MUTANTS = {
     ],
     "ex2_accuracy": [
         ("passes the whole y to the attack (attack(model, xb, y)), not the batch's labels",
-         _sub(_ACC, "xb = attack(model, xb, yb)", "xb = attack(model, xb, y)")),
+         replace_once(_ACC, "xb = attack(model, xb, yb)", "xb = attack(model, xb, y)")),
         ("model.training = False instead of model.eval(): the submodules (dropout) stay in training mode",
-         _sub(_ACC, "    model.eval()\n", "    model.training = False     # eval mode\n")),
+         replace_once(_ACC, "    model.eval()\n", "    model.training = False     # eval mode\n")),
         ("attacks only the examples the model gets right (the 'robust accuracy' shortcut): the attack sees a subset",
-         _sub(_ACC, "            xb = attack(model, xb, yb)\n",
+         replace_once(_ACC, "            xb = attack(model, xb, yb)\n",
               "            with torch.no_grad():\n"
               "                ok = model(xb).argmax(dim=1) == yb     # the wrong ones stay wrong anyway\n"
               "            xb = xb.clone()\n"
               "            xb[ok] = attack(model, xb[ok], yb[ok])\n")),
         ("model.train() before each attack ('it needs gradients'), model.eval() again only for the prediction",
-         _sub(_ACC, "            xb = attack(model, xb, yb)\n",
+         replace_once(_ACC, "            xb = attack(model, xb, yb)\n",
               "            model.train()\n            xb = attack(model, xb, yb)\n            model.eval()\n")),
     ],
     "ex3_pgd": [
         ("projects onto the eps-box and [0, 1] once, after the loop, instead of after every step",
-         _sub(_PGD, "        x_adv = torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)\n"
+         replace_once(_PGD, "        x_adv = torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)\n"
                     "        x_adv = torch.clamp(x_adv, 0.0, 1.0)\n    return",
               "    x_adv = torch.clamp(x_adv, min=x_orig - eps, max=x_orig + eps)\n"
               "    x_adv = torch.clamp(x_adv, 0.0, 1.0)\n    return")),
         ("random start at a random corner of the box (eps * sign(randn)) instead of uniform inside it",
-         _sub(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "eps * torch.randn_like(x_orig).sign()")),
+         replace_once(_PGD, "torch.empty_like(x_orig).uniform_(-eps, eps)", "eps * torch.randn_like(x_orig).sign()")),
         ("one direction for the whole batch: the sign of the batch-summed gradient (a universal perturbation)",
-         _sub(_PGD, "x_adv.detach() + alpha * grad.sign()", "x_adv.detach() + alpha * grad.sum(dim=0, keepdim=True).sign()")),
+         replace_once(_PGD, "x_adv.detach() + alpha * grad.sign()", "x_adv.detach() + alpha * grad.sum(dim=0, keepdim=True).sign()")),
         ("random start by += and clamp_ on x.detach(): the caller's x is moved to the random start",
-         _sub(_PGD, "        x_adv = (x_orig + torch.empty_like(x_orig).uniform_(-eps, eps)).clamp(0.0, 1.0)\n",
+         replace_once(_PGD, "        x_adv = (x_orig + torch.empty_like(x_orig).uniform_(-eps, eps)).clamp(0.0, 1.0)\n",
               "        x_adv = x.detach()\n"
               "        x_adv += torch.empty_like(x_adv).uniform_(-eps, eps)\n"
               "        x_adv.clamp_(0.0, 1.0)\n")),
     ],
     "ex4_targeted": [
         ("one target class for the batch: target[0] used for every example",
-         _sub(_TGT, "    for _ in range(steps):\n",
+         replace_once(_TGT, "    for _ in range(steps):\n",
               "    target = target[:1].expand(len(x_orig))     # the class to reach\n    for _ in range(steps):\n")),
         ("the gradient taken once at the clean x and reused for every step", _TGT_GRAD_ONCE),
         ("log_probs[:, target] instead of a gather: a (B, B) block, every example pulled toward every target",
-         _sub(_TGT, "        loss = F.cross_entropy(model(x_adv), target)\n",
+         replace_once(_TGT, "        loss = F.cross_entropy(model(x_adv), target)\n",
               "        log_probs = F.log_softmax(model(x_adv), dim=1)\n"
               "        loss = -log_probs[:, target].mean()\n")),
         ("cross-entropy with label_smoothing=0.1 (the training habit): past 93 % target probability it steps back",
-         _sub(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(model(x_adv), target, label_smoothing=0.1)")),
+         replace_once(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(model(x_adv), target, label_smoothing=0.1)")),
     ],
     "ex5_adv_train": [
         ("hands the model back in the mode it came in (model.train(was_training)), not in training mode",
-         _sub(_sub(_TRAIN, "    history = []\n", "    was_training = model.training\n    history = []\n"),
+         replace_once(replace_once(_TRAIN, "    history = []\n", "    was_training = model.training\n    history = []\n"),
               "    return history\n", "    model.train(was_training)\n    return history\n")),
         ("skips the last, smaller batch (a drop_last habit): it is neither trained on nor counted",
-         _sub(_TRAIN, "            x, y = x.to(device), y.to(device)\n",
+         replace_once(_TRAIN, "            x, y = x.to(device), y.to(device)\n",
               "            x, y = x.to(device), y.to(device)\n"
               "            if len(x) < loader.batch_size:     # a partial batch is noisy\n"
               "                continue\n")),
         ("backward of loss / len(loader) ('the epoch's mean, batch by batch'): every step len(loader) times too small",
-         _sub(_TRAIN, "            loss.backward()\n", "            (loss / len(loader)).backward()\n")),
+         replace_once(_TRAIN, "            loss.backward()\n", "            (loss / len(loader)).backward()\n")),
         ("forward pass of the training step still in eval mode: model.train() only just before backward",
-         _sub(_TRAIN, "            model.train()\n            optimizer.zero_grad()\n"
+         replace_once(_TRAIN, "            model.train()\n            optimizer.zero_grad()\n"
                       "            loss = F.cross_entropy(model(x_adv), y)\n",
               "            optimizer.zero_grad()\n            loss = F.cross_entropy(model(x_adv), y)\n"
               "            model.train()\n")),

@@ -7,14 +7,9 @@ name; the proofs, benchmarks/blind/round6/prove_01_primer.py, compare with it); 
 this round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND5 = earlier_round(5, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_tensors ------------------------------------------------------------------------------
@@ -35,14 +30,14 @@ def standardize(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     std = (m2 / x.shape[0]).sqrt()
     return (x - mean) / (std + eps)
 '''
-_EX1_STD_NO_DIM = _sub(_EX1_OK, "std = x.std(dim=0, unbiased=False, keepdim=True)", "std = x.std(unbiased=False)")
-_EX1_BY_FEATURES = _sub(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
+_EX1_STD_NO_DIM = replace_once(_EX1_OK, "std = x.std(dim=0, unbiased=False, keepdim=True)", "std = x.std(unbiased=False)")
+_EX1_BY_FEATURES = replace_once(_EX1_OK, '''    mean = x.mean(dim=0, keepdim=True)
     std = x.std(dim=0, unbiased=False, keepdim=True)''', '''    n = x.shape[-1]   # number of values
     mean = x.sum(dim=0, keepdim=True) / n
     std = (((x - mean) ** 2).sum(dim=0, keepdim=True) / n).sqrt()''')
-_EX1_SCALE_255 = _sub(_EX1_OK, "return images.reshape(images.shape[0], -1)",
+_EX1_SCALE_255 = replace_once(_EX1_OK, "return images.reshape(images.shape[0], -1)",
                       "return images.reshape(images.shape[0], -1) / 255.0   # pixels as features in [0, 1]")
-_EX1_WITH_STATS = _sub(_EX1_OK, "    return (x - mean) / (std + eps)",
+_EX1_WITH_STATS = replace_once(_EX1_OK, "    return (x - mean) / (std + eps)",
                        "    # the statistics come back too: the test set must be standardized with the same ones\n"
                        "    return (x - mean) / (std + eps), mean, std")
 
@@ -54,10 +49,10 @@ def softmax(logits: torch.Tensor) -> torch.Tensor:
     e = (logits - torch.amax(logits, dim=-1, keepdim=True)).exp()
     return nn.functional.normalize(e, p=1.0, dim=-1)   # e / sum(|e|): every e is positive
 '''
-_EX2_REVERSED = _sub(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp(m - logits)")
-_EX2_EXP_MINUS = _sub(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp(logits) - m")
-_EX2_MEAN = _sub(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)", "return e / e.mean(dim=-1, keepdim=True)")
-_EX2_DIVIDE_MAX = _sub(_EX2_OK, "e = torch.exp(logits - m)",
+_EX2_REVERSED = replace_once(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp(m - logits)")
+_EX2_EXP_MINUS = replace_once(_EX2_OK, "e = torch.exp(logits - m)", "e = torch.exp(logits) - m")
+_EX2_MEAN = replace_once(_EX2_OK, "return e / e.sum(dim=-1, keepdim=True)", "return e / e.mean(dim=-1, keepdim=True)")
+_EX2_DIVIDE_MAX = replace_once(_EX2_OK, "e = torch.exp(logits - m)",
                        "e = torch.exp(logits / m)   # scaled by the row max, so no exponent is large")
 
 # ---- ex3_autograd -----------------------------------------------------------------------------
@@ -69,11 +64,11 @@ def mse_gradient(w: torch.Tensor, x: torch.Tensor, y: torch.Tensor) -> torch.Ten
     nn.MSELoss()(prediction, y).backward()
     return leaf.grad
 '''
-_EX3_SQUARES = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w) ** 2 - y ** 2).mean()")
-_EX3_ABS = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = (x @ w - y).abs().mean()")
-_EX3_ZEROS = _sub(_EX3_OK, "w = w.detach().clone().requires_grad_(True)",
+_EX3_SQUARES = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = ((x @ w) ** 2 - y ** 2).mean()")
+_EX3_ABS = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()", "loss = (x @ w - y).abs().mean()")
+_EX3_ZEROS = replace_once(_EX3_OK, "w = w.detach().clone().requires_grad_(True)",
                   "w = torch.zeros_like(w, requires_grad=True)   # a new leaf shaped like w")
-_EX3_VAR = _sub(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()",
+_EX3_VAR = replace_once(_EX3_OK, "loss = ((x @ w - y) ** 2).mean()",
                 "loss = (x @ w - y).var(unbiased=False)   # the mean squared deviation")
 
 # ---- ex4_dense --------------------------------------------------------------------------------
@@ -98,11 +93,11 @@ class DenseLayer(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.sigmoid(self.linear(x))
 '''
-_EX4_DIV_OUTSIDE = _sub(_EX4_OK, "nn.Parameter(torch.randn(in_features, out_features) / math.sqrt(in_features))",
+_EX4_DIV_OUTSIDE = replace_once(_EX4_OK, "nn.Parameter(torch.randn(in_features, out_features) / math.sqrt(in_features))",
                         "nn.Parameter(torch.randn(in_features, out_features)) / math.sqrt(in_features)")
-_EX4_TIMES_001 = _sub(_EX4_OK, "torch.randn(in_features, out_features) / math.sqrt(in_features)",
+_EX4_TIMES_001 = replace_once(_EX4_OK, "torch.randn(in_features, out_features) / math.sqrt(in_features)",
                       "torch.randn(in_features, out_features) * 0.01")
-_EX4_TANH_HALF = _sub(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
+_EX4_TANH_HALF = replace_once(_EX4_OK, "return torch.sigmoid(x @ self.W + self.b)",
                       "return 0.5 * (1 + torch.tanh(x @ self.W + self.b))   # sigmoid through tanh")
 
 # ---- ex5_mlp ----------------------------------------------------------------------------------
@@ -123,11 +118,11 @@ class MLP(nn.Module):
         h = self.fc1(x)
         return self.fc2(h * (h > 0))
 '''
-_EX5_RELU_CLASS = _sub(_EX5_OK, "nn.ReLU()", "nn.ReLU")
-_EX5_FC2_IN = _sub(_EX5_OK, "self.fc2 = nn.Linear(hidden, out_features)", "self.fc2 = nn.Linear(in_features, out_features)")
-_EX5_MAX_DIM0 = _sub(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
+_EX5_RELU_CLASS = replace_once(_EX5_OK, "nn.ReLU()", "nn.ReLU")
+_EX5_FC2_IN = replace_once(_EX5_OK, "self.fc2 = nn.Linear(hidden, out_features)", "self.fc2 = nn.Linear(in_features, out_features)")
+_EX5_MAX_DIM0 = replace_once(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
                      "h = self.fc1(x)\n        return self.fc2(torch.max(h, 0).values)   # ReLU: max(h, 0)")
-_EX5_ARGMAX = _sub(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
+_EX5_ARGMAX = replace_once(_EX5_OK, "return self.fc2(torch.relu(self.fc1(x)))",
                    "return self.fc2(torch.relu(self.fc1(x))).argmax(dim=-1)   # the predicted class")
 
 # ---- ex6_train --------------------------------------------------------------------------------
@@ -157,17 +152,17 @@ def train(model: nn.Module, loader: DataLoader, epochs: int, lr: float, on_epoch
             on_epoch(epoch, means[-1])
     return means
 '''
-_EX6_ZERO_AFTER_BACKWARD = _sub(_EX6_OK, '''            optimizer.zero_grad()
+_EX6_ZERO_AFTER_BACKWARD = replace_once(_EX6_OK, '''            optimizer.zero_grad()
             loss = loss_fn(model(x), y)
             loss.backward()
 ''', '''            loss = loss_fn(model(x), y)
             loss.backward()
             optimizer.zero_grad()   # clear the gradients before the step
 ''')
-_EX6_NLL = _sub(_EX6_OK, "loss_fn = nn.CrossEntropyLoss()",
+_EX6_NLL = replace_once(_EX6_OK, "loss_fn = nn.CrossEntropyLoss()",
                 "loss_fn = nn.NLLLoss()   # the negative log-likelihood of the right class")
-_EX6_CALLBACK_LAST = _sub(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch, loss.item())")
-_EX6_TOTAL = _sub(_EX6_OK, "mean_loss = sum(batch_losses) / len(batch_losses)", "mean_loss = sum(batch_losses)")
+_EX6_CALLBACK_LAST = replace_once(_EX6_OK, "on_epoch(epoch, mean_loss)", "on_epoch(epoch, loss.item())")
+_EX6_TOTAL = replace_once(_EX6_OK, "mean_loss = sum(batch_losses) / len(batch_losses)", "mean_loss = sum(batch_losses)")
 
 MUTANTS = {
     "ex1_tensors": [

@@ -7,14 +7,9 @@ name; the proofs, benchmarks/blind/round6/prove_01_music.py, compare with it); C
 this round's own, in another style.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND5 = earlier_round(5, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 # ---- ex1_vocab --------------------------------------------------------------------------------
@@ -39,13 +34,13 @@ def devectorize(ids, vocab: list[str]) -> str:
         pieces.append(vocab[i])
     return "".join(pieces)
 '''
-_EX1_CHR = _sub(_EX1_OK, 'return "".join(vocab[int(i)] for i in ids)',
+_EX1_CHR = replace_once(_EX1_OK, 'return "".join(vocab[int(i)] for i in ids)',
                 'return "".join(chr(int(i)) for i in ids)   # back from the numbers to the characters')
-_EX1_ONE_HOT = _sub(_EX1_OK, "return torch.tensor([index[ch] for ch in text], dtype=torch.long)",
+_EX1_ONE_HOT = replace_once(_EX1_OK, "return torch.tensor([index[ch] for ch in text], dtype=torch.long)",
                     "ids = torch.tensor([index[ch] for ch in text], dtype=torch.long)\n"
                     "    return F.one_hot(ids, len(vocab))   # one vector per character")
-_EX1_WORDS = _sub(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.split()))")
-_EX1_LINES = _sub(_EX1_OK, "return sorted(set(text))", 'return sorted(set("".join(text.splitlines())))')
+_EX1_WORDS = replace_once(_EX1_OK, "return sorted(set(text))", "return sorted(set(text.split()))")
+_EX1_LINES = replace_once(_EX1_OK, "return sorted(set(text))", 'return sorted(set("".join(text.splitlines())))')
 
 # ---- ex2_batch --------------------------------------------------------------------------------
 _EX2_OK = ROUND5._EX2_OK
@@ -59,8 +54,8 @@ def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     chosen = windows[starts].clone()
     return chosen[:, :-1].contiguous(), chosen[:, 1:].contiguous()
 '''
-_EX2_Y_SHORT = _sub(_EX2_OK, "ids[s + 1:s + seq_len + 1]", "ids[s + 1:s + seq_len]")
-_EX2_RESTORE = _sub(_EX2_OK, "    starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)\n",
+_EX2_Y_SHORT = replace_once(_EX2_OK, "ids[s + 1:s + seq_len + 1]", "ids[s + 1:s + seq_len]")
+_EX2_RESTORE = replace_once(_EX2_OK, "    starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=generator)\n",
                     "    gen = torch.default_generator if generator is None else generator\n"
                     "    saved = gen.get_state()                      # leave the caller's generator as it was\n"
                     "    starts = torch.randint(0, len(ids) - seq_len, (batch_size,), generator=gen)\n"
@@ -73,7 +68,7 @@ def get_batch(ids: torch.Tensor, seq_len: int, batch_size: int, generator=None):
     y = torch.stack([ids[s - 1:s + seq_len - 1] for s in starts.tolist()])   # the window shifted to the right
     return x, y
 '''
-_EX2_FEATURE = _sub(_EX2_OK, "    return x, y\n",
+_EX2_FEATURE = replace_once(_EX2_OK, "    return x, y\n",
                     "    return x.unsqueeze(-1), y   # (batch, time, features) for the LSTM\n")
 
 # ---- ex3_model --------------------------------------------------------------------------------
@@ -95,16 +90,16 @@ class MusicLSTM(nn.Module):
             outputs.append(out)
         return self.head(torch.cat(outputs, dim=1)), state
 '''
-_EX3_FLAT = _sub(_EX3_OK, "return self.head(out), state",
+_EX3_FLAT = replace_once(_EX3_OK, "return self.head(out), state",
                  "return self.head(out).reshape(-1, self.head.out_features), state   # (B*T, V) for the loss")
-_EX3_REMEMBERS = _sub(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
+_EX3_REMEMBERS = replace_once(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
                       "        if state is None:\n"
                       "            state = getattr(self, \"last_state\", None)   # go on from where we stopped\n"
                       "        out, state = self.lstm(self.embedding(x), state)\n"
                       "        self.last_state = state\n")
-_EX3_LOG_SOFTMAX = _sub(_EX3_OK, "return self.head(out), state",
+_EX3_LOG_SOFTMAX = replace_once(_EX3_OK, "return self.head(out), state",
                         "return F.log_softmax(self.head(out), dim=-1), state")
-_EX3_ZERO_T = _sub(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
+_EX3_ZERO_T = replace_once(_EX3_OK, "        out, state = self.lstm(self.embedding(x), state)\n",
                    "        if state is None:\n"
                    "            zeros = torch.zeros(self.lstm.num_layers, x.shape[1], self.lstm.hidden_size)\n"
                    "            state = (zeros, zeros.clone())\n"
@@ -153,18 +148,18 @@ def train_step(model: nn.Module, optimizer, x: torch.Tensor, y: torch.Tensor, lo
     optimizer.step()
     return loss.detach().item()
 '''
-_EX5_STEP_FIRST = _sub(_EX5_OK, '''    loss.backward()
+_EX5_STEP_FIRST = replace_once(_EX5_OK, '''    loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
     optimizer.step()
 ''', '''    optimizer.step()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
 ''')
-_EX5_FLAG = _sub(_EX5_OK, "    model.train()\n", "    model.training = True\n")
-_EX5_CLIP_GRADS = _sub(_EX5_OK, "torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)",
+_EX5_FLAG = replace_once(_EX5_OK, "    model.train()\n", "    model.training = True\n")
+_EX5_CLIP_GRADS = replace_once(_EX5_OK, "torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)",
                        "torch.nn.utils.clip_grad_norm_([p.grad for p in model.parameters() if p.grad is not None], "
                        "max_norm)")
-_EX5_SWAPPED = _sub(_EX5_OK, "loss = loss_fn(logits, y)", "loss = loss_fn(y, logits)")
+_EX5_SWAPPED = replace_once(_EX5_OK, "loss = loss_fn(logits, y)", "loss = loss_fn(y, logits)")
 
 # ---- ex6_sample -------------------------------------------------------------------------------
 _EX6_OK = ROUND5._EX6_OK
@@ -193,11 +188,11 @@ def sample(model: nn.Module, vocab: list[str], start: str = "X:1\nT:", max_len: 
             break
     return text
 '''
-_EX6_FRESH_GEN = _sub(_EX6_OK, "    model.eval()\n",
+_EX6_FRESH_GEN = replace_once(_EX6_OK, "    model.eval()\n",
                       "    if generator is None:\n"
                       "        generator = torch.Generator()   # multinomial needs a generator to draw from\n"
                       "    model.eval()\n")
-_EX6_REWIND = _sub(_EX6_OK, "    model.eval()\n",
+_EX6_REWIND = replace_once(_EX6_OK, "    model.eval()\n",
                    "    if generator is not None:\n"
                    "        generator.manual_seed(generator.initial_seed())   # so a seed gives the same tune\n"
                    "    model.eval()\n")
@@ -265,8 +260,8 @@ def valid_tune_rate(tunes: list[str], problem=tune_problem) -> float:
     verdicts = Counter(problem(t) is None for t in tunes)
     return verdicts[True] / len(tunes)
 '''
-_EX7_UNSHIFTED = _sub(_EX7_OK, "y = ids[i + 1:i + 1 + len(x)].to(dev)", "y = ids[i:i + len(x)].to(dev)")
-_EX7_FED_WHOLE = _sub(_EX7_OK, '''        x = ids[i:min(i + seq_len, len(ids) - 1)].to(dev)
+_EX7_UNSHIFTED = replace_once(_EX7_OK, "y = ids[i + 1:i + 1 + len(x)].to(dev)", "y = ids[i:i + len(x)].to(dev)")
+_EX7_FED_WHOLE = replace_once(_EX7_OK, '''        x = ids[i:min(i + seq_len, len(ids) - 1)].to(dev)
         y = ids[i + 1:i + 1 + len(x)].to(dev)
         logits, state = model(x[None], state)
         total += F.cross_entropy(logits[0], y, reduction="sum").item()
@@ -276,8 +271,8 @@ _EX7_FED_WHOLE = _sub(_EX7_OK, '''        x = ids[i:min(i + seq_len, len(ids) - 
         total += F.cross_entropy(logits[0, :-1], window[1:], reduction="sum").item()
         count += len(window) - 1
 ''')
-_EX7_STRIP = _sub(_EX7_OK, "sum(problem(t) is None for t in tunes)", "sum(problem(t.strip()) is None for t in tunes)")
-_EX7_EMPTY_ONE = _sub(_EX7_OK, '''    if not tunes:
+_EX7_STRIP = replace_once(_EX7_OK, "sum(problem(t) is None for t in tunes)", "sum(problem(t.strip()) is None for t in tunes)")
+_EX7_EMPTY_ONE = replace_once(_EX7_OK, '''    if not tunes:
         return 0.0
     return sum(problem(t) is None for t in tunes) / len(tunes)''', '''    if not tunes:
         return 1.0                                      # nothing invalid was generated

@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND5 = earlier_round(5, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _NEXT, _FILTERS, _GEN, _LORA, _MERGE = (ROUND5._NEXT, ROUND5._FILTERS, ROUND5._GEN, ROUND5._LORA,
@@ -260,7 +255,7 @@ CORRECT = {
 }
 
 # ----------------------------------------------------------------------------- round 6's wrong answers
-_GEN_ARGMAX_OF_PICK = _sub(_GEN, "token = pick(outputs.logits[:, -1, :]).reshape(1, 1)",
+_GEN_ARGMAX_OF_PICK = replace_once(_GEN, "token = pick(outputs.logits[:, -1, :]).reshape(1, 1)",
                            "token = pick(outputs.logits[:, -1, :]).argmax(dim=-1).reshape(1, 1)")
 
 _INJECT_RSPLIT = '''
@@ -310,41 +305,41 @@ _TRAIN_LOOP = "        for batch in batches[step * accum_steps:(step + 1) * accu
 MUTANTS = {
     "ex1_next_token": [
         ("greedy F.one_hot(argmax) without num_classes: the row is only as wide as the largest argmax + 1",
-         _sub(_NEXT, "F.one_hot(best, num_classes=logits.shape[-1])", "F.one_hot(best)")),
+         replace_once(_NEXT, "F.one_hot(best, num_classes=logits.shape[-1])", "F.one_hot(best)")),
         ("next_token_logits passes attention_mask = (input_ids != pad id): the prompt's <|im_end|> tokens "
          "(SmolLM2's pad id) are hidden from attention",
-         _sub(_NEXT, "    outputs = model(input_ids=input_ids)\n",
+         replace_once(_NEXT, "    outputs = model(input_ids=input_ids)\n",
               "    outputs = model(input_ids=input_ids,\n"
               "                    attention_mask=(input_ids != tokenizer.pad_token_id).long())\n")),
         ("softmax as exp(z - logsumexp(z)) with keepdim forgotten: (B, V) - (B,) broadcasts across rows",
-         _sub(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
+         replace_once(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
               "    z = logits / temperature\n    return torch.exp(z - torch.logsumexp(z, dim=-1))\n")),
         ("overflow avoided by clamping z / T at 80 before exp (not by a max shift): at a low temperature every "
          "logit above the clamp gets the same mass",
-         _sub(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
+         replace_once(_NEXT, "    return F.softmax(logits / temperature, dim=-1)\n",
               "    e = torch.exp((logits / temperature).clamp(max=80.0))\n"
               "    return e / e.sum(dim=-1, keepdim=True)\n")),
     ],
     "ex2_top_k_top_p": [
         ("top-p renormalised by kept.sum() (dim forgotten): every row divided by the whole batch's kept mass",
-         _sub(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n"
+         replace_once(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n"
                         "    return kept / kept.sum(dim=-1, keepdim=True)\n",
               "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n"
               "    return kept / kept.sum()\n")),
         ("top-k renormalised with F.normalize(kept, dim=-1): the default p=2 gives unit length, not sum 1",
-         _sub(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n"
+         replace_once(_FILTERS, "    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n"
                         "    return kept / kept.sum(dim=-1, keepdim=True)\n",
               "    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n"
               "    return F.normalize(kept, dim=-1)\n")),
         ("top-k keeps what is strictly above the (k+1)-th largest value: fewer than k survive on a tie there, "
          "k = V raises",
-         _sub(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n"
+         replace_once(_FILTERS, "    top = torch.topk(probs, k, dim=-1)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, top.indices, top.values)\n",
               "    below = torch.sort(probs, dim=-1, descending=True).values[:, k:k + 1]\n"
               "    kept = torch.where(probs > below, probs, torch.zeros_like(probs))\n")),
         ("top-p as top-k with the batch's largest kept count (one k for torch.topk): rows that need fewer "
          "tokens keep too many",
-         _sub(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
+         replace_once(_FILTERS, "    sorted_kept = sorted_probs * (before < p)\n"
                         "    kept = torch.zeros_like(probs).scatter(-1, order, sorted_kept)\n",
               "    n_keep = int((before < p).sum(dim=-1).max())\n"
               "    top = torch.topk(probs, n_keep, dim=-1)\n"
@@ -353,115 +348,115 @@ MUTANTS = {
     "ex3_generate": [
         ("new tokens kept in a list and joined by torch.tensor([new]) without a dtype: with no token added the "
          "empty tail is float32 and the result comes back as floats",
-         _sub(_GEN_LIST, "    tail = torch.tensor(new, dtype=input_ids.dtype, device=input_ids.device).reshape(1, -1)\n",
+         replace_once(_GEN_LIST, "    tail = torch.tensor(new, dtype=input_ids.dtype, device=input_ids.device).reshape(1, -1)\n",
               "    tail = torch.tensor([new])\n")),
         ("pick's (1,) output fed back as the next input_ids (not reshaped to (1, 1))",
-         _sub(_GEN, "        feed = token\n", "        feed = token.reshape(-1)\n")),
+         replace_once(_GEN, "        feed = token\n", "        feed = token.reshape(-1)\n")),
         ("model(feed, past, use_cache=True): the cache passed positionally lands in attention_mask",
-         _sub(_GEN, "model(input_ids=feed, past_key_values=past, use_cache=True)", "model(feed, past, use_cache=True)")),
+         replace_once(_GEN, "model(input_ids=feed, past_key_values=past, use_cache=True)", "model(feed, past, use_cache=True)")),
         ("pick's result read as probabilities: argmax of pick(logits), so every appended token is 0",
          _GEN_ARGMAX_OF_PICK),
     ],
     "ex4_lora_layer": [
         ("forward recomputes alpha / r instead of reading self.scale: changing layer.scale (switching the adapter "
          "off) has no effect",
-         _sub(_LORA, "        return result + self.scale * update\n",
+         replace_once(_LORA, "        return result + self.scale * update\n",
               "        return result + (self.alpha / self.r) * update\n")),
         ("frozen path written from the formula h = W x (x @ base.weight.T): the base layer's bias is dropped",
-         _sub(_LORA, "        result = self.base(x)\n", "        result = x @ self.base.weight.T\n")),
+         replace_once(_LORA, "        result = self.base(x)\n", "        result = x @ self.base.weight.T\n")),
         ("`d_in, d_out = base.weight.shape` (the weight is (d_out, d_in)): A and B get the wrong widths, "
          "a non-square layer fails",
-         _sub(_sub(_LORA, "        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))\n",
+         replace_once(replace_once(_LORA, "        self.lora_A = nn.Parameter(torch.empty(r, base.in_features))\n",
                    "        d_in, d_out = base.weight.shape\n"
                    "        self.lora_A = nn.Parameter(torch.empty(r, d_in))\n"),
               "torch.zeros(base.out_features, r)", "torch.zeros(d_out, r)")),
         ("dropout read as the keep probability (TensorFlow's keep_prob): nn.Dropout(1 - dropout)",
-         _sub(_LORA, "nn.Dropout(dropout)", "nn.Dropout(1 - dropout)")),
+         replace_once(_LORA, "nn.Dropout(dropout)", "nn.Dropout(1 - dropout)")),
     ],
     "ex5_merge": [
         ("update multiplied in the order the letters are read, A @ B: the shapes only fit when d_in == d_out == r",
-         _sub(_sub(_MERGE, "layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)",
+         replace_once(replace_once(_MERGE, "layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)",
                    "layer.base.weight += layer.scale * (layer.lora_A @ layer.lora_B)"),
               "layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)",
               "layer.base.weight -= layer.scale * (layer.lora_A @ layer.lora_B)")),
         ("unmerge negates layer.scale to reuse merge's formula and never restores it: the unmerged layer then "
          "subtracts its update",
-         _sub(_MERGE, "        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n",
+         replace_once(_MERGE, "        layer.base.weight -= layer.scale * (layer.lora_B @ layer.lora_A)\n",
               "        layer.scale = -layer.scale\n"
               "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n")),
         ("layer.base.weight = layer.base.weight + update: a plain tensor assigned to a Parameter slot raises",
-         _sub(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
+         replace_once(_MERGE, "        layer.base.weight += layer.scale * (layer.lora_B @ layer.lora_A)\n",
               "        layer.base.weight = layer.base.weight + layer.scale * (layer.lora_B @ layer.lora_A)\n")),
         ("merge skips a layer whose B is all zero ('nothing to merge') and leaves merged False",
-         _sub(_MERGE, "    if not layer.merged:\n        layer.base.weight +=",
+         replace_once(_MERGE, "    if not layer.merged:\n        layer.base.weight +=",
               "    if not layer.merged and bool(layer.lora_B.any()):\n        layer.base.weight +=")),
     ],
     "ex6_inject": [
         ("parent found by name.rsplit('.', 1): a target Linear that is a direct child of the model (no dot) "
          "raises", _INJECT_RSPLIT),
         ("the new layer made trainable with new.requires_grad_(True): that unfreezes the wrapped base Linear too",
-         _sub(_INJECT, "                setattr(parent, child_name, make_lora(child))\n",
+         replace_once(_INJECT, "                setattr(parent, child_name, make_lora(child))\n",
               "                new = make_lora(child)\n                new.requires_grad_(True)\n"
               "                setattr(parent, child_name, new)\n")),
         ("one holder per target name (a dict keyed by child name): only the last layer of each name is wrapped",
          _INJECT_BY_NAME),
         ("re.match(target, child_name) (peft's regex habit): anchored at the start only, q_proj_2 matches q_proj",
-         _sub(_INJECT, "            if child_name in targets and isinstance(child, nn.Linear):\n",
+         replace_once(_INJECT, "            if child_name in targets and isinstance(child, nn.Linear):\n",
               "            if any(re.match(t, child_name) for t in targets) and isinstance(child, nn.Linear):\n")
          .replace("\ndef add_lora", "\nimport re\n\n\ndef add_lora", 1)),
     ],
     "ex7_examples": [
         ("labels = ids (an alias, not a copy) then its prompt part set to -100: input_ids get -100 too",
-         _sub(_EXAMPLES, '    return {"input_ids": list(prompt) + list(answer), "labels": [-100] * len(prompt) + list(answer)}\n',
+         replace_once(_EXAMPLES, '    return {"input_ids": list(prompt) + list(answer), "labels": [-100] * len(prompt) + list(answer)}\n',
               "    ids = list(prompt) + list(answer)\n    labels = ids\n"
               "    labels[:len(prompt)] = [-100] * len(prompt)\n"
               '    return {"input_ids": ids, "labels": labels}\n')),
         ("input_ids padded with -100 as well as the labels (one fill value for both)",
-         _sub(_EXAMPLES, "torch.full((len(examples), width), pad_id, dtype=torch.long)",
+         replace_once(_EXAMPLES, "torch.full((len(examples), width), pad_id, dtype=torch.long)",
               "torch.full((len(examples), width), -100, dtype=torch.long)")),
         ("the answer ends '<|im_end|>\\n' as in the chat template: a newline token is learned after the end token",
-         _sub(_EXAMPLES, "tokenizer(response + tokenizer.eos_token,", "tokenizer(response + tokenizer.eos_token + \"\\n\",")),
+         replace_once(_EXAMPLES, "tokenizer(response + tokenizer.eos_token,", "tokenizer(response + tokenizer.eos_token + \"\\n\",")),
         ("the chat prompt .strip()ped before tokenizing: the newline after 'assistant' is lost",
-         _sub(_EXAMPLES, "tokenizer(chat_prompt(tokenizer, instruction),", "tokenizer(chat_prompt(tokenizer, instruction).strip(),")),
+         replace_once(_EXAMPLES, "tokenizer(chat_prompt(tokenizer, instruction),", "tokenizer(chat_prompt(tokenizer, instruction).strip(),")),
     ],
     "ex8_loss": [
         ("shift on the batch axis (logits[:-1], labels[1:]): rows paired with the next row, time not shifted",
-         _sub(_sub(_LOSS, "logits[:, :-1, :]", "logits[:-1]"), "labels[:, 1:]", "labels[1:]")),
+         replace_once(replace_once(_LOSS, "logits[:, :-1, :]", "logits[:-1]"), "labels[:, 1:]", "labels[1:]")),
         ("logits[..., :-1] (the ', :' of logits[..., :-1, :] dropped): the last vocabulary entry is cut, "
          "not the last position",
-         _sub(_LOSS, "logits[:, :-1, :]", "logits[..., :-1]")),
+         replace_once(_LOSS, "logits[:, :-1, :]", "logits[..., :-1]")),
         ("logits clamped to [-30, 30] 'for stability' before the cross-entropy",
-         _sub(_LOSS, "logits[:, :-1, :]", "logits[:, :-1, :].clamp(-30.0, 30.0)")),
+         replace_once(_LOSS, "logits[:, :-1, :]", "logits[:, :-1, :].clamp(-30.0, 30.0)")),
         ("targets by labels.roll(-1, dims=1) over all positions: the first label wraps round to the last position",
-         _sub(_sub(_LOSS, "logits[:, :-1, :]", "logits"), "labels[:, 1:]", "labels.roll(-1, dims=1)")),
+         replace_once(replace_once(_LOSS, "logits[:, :-1, :]", "logits"), "labels[:, 1:]", "labels.roll(-1, dims=1)")),
     ],
     "ex9_train": [
         ("micro-batches of a step taken with a stride (batches[step::n_steps]) instead of the next accum_steps",
-         _sub(_TRAIN, _TRAIN_LOOP, "        for batch in batches[step::n_steps][:accum_steps]:\n")),
+         replace_once(_TRAIN, _TRAIN_LOOP, "        for batch in batches[step::n_steps][:accum_steps]:\n")),
         ("returns the loss of every micro-batch (history.extend(micro)), not one mean per step",
-         _sub(_TRAIN, "        history.append(step_loss)\n", "        history.extend(micro)\n")),
+         replace_once(_TRAIN, "        history.append(step_loss)\n", "        history.extend(micro)\n")),
         ("gradients clipped to norm 1 before each step (clip_grad_norm_, a fine-tuning recipe habit)",
-         _sub(_TRAIN, "        optimizer.step()\n",
+         replace_once(_TRAIN, "        optimizer.step()\n",
               "        torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)\n"
               "        optimizer.step()\n")),
         ("each micro-batch loss divided by len(batches) instead of accum_steps",
-         _sub(_TRAIN, "(loss / accum_steps).backward()", "(loss / len(batches)).backward()")),
+         replace_once(_TRAIN, "(loss / accum_steps).backward()", "(loss / len(batches)).backward()")),
     ],
     "ex10_perplexity": [
         ("log-softmax over dim=1 (the time axis of (B, T, V)) instead of the vocabulary",
-         _sub(_PPL, "        total_nll += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),\n"
+         replace_once(_PPL, "        total_nll += F.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),\n"
                     "                                     ignore_index=-100, reduction=\"sum\").item()\n",
               "        log_p = F.log_softmax(logits, dim=1)\n"
               "        keep = targets != -100\n"
               "        total_nll += -log_p.gather(-1, targets.clamp(min=0).unsqueeze(-1)).squeeze(-1)[keep].sum().item()\n")),
         ("token count assigned (=) instead of accumulated (+=): all batches' NLL over the last batch's count",
-         _sub(_PPL, "        total_count += int((targets != -100).sum())\n",
+         replace_once(_PPL, "        total_count += int((targets != -100).sum())\n",
               "        total_count = int((targets != -100).sum())\n")),
         ("per-batch mean cross-entropy times the batch's count: a batch with no counted token adds NaN",
-         _sub(_PPL, "ignore_index=-100, reduction=\"sum\").item()\n",
+         replace_once(_PPL, "ignore_index=-100, reduction=\"sum\").item()\n",
               "ignore_index=-100).item() * int((targets != -100).sum())\n")),
         ("attention_mask = (labels != -100) 'to skip the masked tokens': the prompt is hidden from the model",
-         _sub(_PPL, "        attention_mask = batch[\"attention_mask\"].to(device)\n",
+         replace_once(_PPL, "        attention_mask = batch[\"attention_mask\"].to(device)\n",
               "        attention_mask = (batch[\"labels\"] != -100).long().to(device)\n")),
     ],
 }

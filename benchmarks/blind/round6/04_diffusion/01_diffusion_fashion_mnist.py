@@ -7,14 +7,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND5 = earlier_round(5, __file__)
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _SCHED, _Q, _EMB, _RES, _RES_INIT = ROUND5._SCHED, ROUND5._Q, ROUND5._EMB, ROUND5._RES, ROUND5._RES_INIT
@@ -167,23 +162,23 @@ MUTANTS = {
     "ex1_schedule": [
         ("linear betas by torch.arange(start, end, step) with step (end - start) / (T - 1): the end is excluded "
          "(or rounding keeps it)",
-         _sub(_SCHED, "    return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)\n",
+         replace_once(_SCHED, "    return torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)\n",
               "    step = (beta_end - beta_start) / (num_steps - 1)\n"
               "    return torch.arange(beta_start, beta_end, step, dtype=torch.float32)\n")),
         ("max_beta clip put on the ratio f(t + 1) / f(t) instead of on beta: 1 - min(ratio, max_beta)",
-         _sub(_SCHED, "(1.0 - f[1:] / f[:-1]).clamp(max=max_beta)", "1.0 - (f[1:] / f[:-1]).clamp(max=max_beta)")),
+         replace_once(_SCHED, "(1.0 - f[1:] / f[:-1]).clamp(max=max_beta)", "1.0 - (f[1:] / f[:-1]).clamp(max=max_beta)")),
         ("max_beta argument ignored: the clip hard-codes 0.999",
-         _sub(_SCHED, ".clamp(max=max_beta)", ".clamp(max=0.999)")),
+         replace_once(_SCHED, ".clamp(max=max_beta)", ".clamp(max=0.999)")),
         ("alpha_bars_prev sliced at the wrong end: [1, alpha_bars[1:]] (prev_t = alpha_bar_t for t >= 1)",
-         _sub(_SCHED, "torch.cat([alpha_bars.new_ones(1), alpha_bars[:-1]])",
+         replace_once(_SCHED, "torch.cat([alpha_bars.new_ones(1), alpha_bars[:-1]])",
               "torch.cat([alpha_bars.new_ones(1), alpha_bars[1:]])")),
     ],
     "ex2_forward": [
         ("x0.dim() ones instead of x0.dim() - 1: coefficients (B, 1, ..., 1) one rank too high, the result "
          "broadcasts to (B, B, ...)",
-         _sub(_Q, "*([1] * (x0.dim() - 1))", "*([1] * x0.dim())")),
+         replace_once(_Q, "*([1] * (x0.dim() - 1))", "*([1] * x0.dim())")),
         ("only the signal coefficient reshaped: sqrt(1 - alpha_bar) stays (B,) and broadcasts over the last axis",
-         _sub(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n"
+         replace_once(_Q, "    abar = abar.view(x0.shape[0], *([1] * (x0.dim() - 1)))\n"
                   "    return (abar.sqrt() * x0 + (1.0 - abar).sqrt() * noise).to(x0.dtype)\n",
               "    signal = abar.sqrt().view(x0.shape[0], *([1] * (x0.dim() - 1)))\n"
               "    spread = (1.0 - abar).sqrt()\n"
@@ -197,89 +192,89 @@ def q_sample(x0: torch.Tensor, t: torch.Tensor, noise: torch.Tensor, schedule: S
     return x_t.view(x0.shape).to(x0.dtype)
 '''),
         ("alpha_bars[t + 1] ('composing t + 1 steps' read as one index later; t = T - 1 is out of range)",
-         _sub(_Q, "schedule.alpha_bars.to(x0.device)[t]", "schedule.alpha_bars.to(x0.device)[t + 1]")),
+         replace_once(_Q, "schedule.alpha_bars.to(x0.device)[t]", "schedule.alpha_bars.to(x0.device)[t + 1]")),
     ],
     "ex3_time_embedding": [
         ("exp forgotten: the frequencies are the exponents -ln(P) i / h themselves",
-         _sub(_EMB, "freqs = torch.exp(-math.log(max_period) * i / half)", "freqs = -math.log(max_period) * i / half")),
+         replace_once(_EMB, "freqs = torch.exp(-math.log(max_period) * i / half)", "freqs = -math.log(max_period) * i / half")),
         ("output buffer from t.new_zeros without a dtype: integer steps give an int64, truncated embedding",
-         _sub(_EMB, "    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
+         replace_once(_EMB, "    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
               "    out = t.new_zeros(len(t), dim)\n"
               "    out[:, :half] = angles.sin()\n"
               "    out[:, half:] = angles.cos()\n"
               "    return out\n")),
         ("frequencies listed slowest first (i counted down from h - 1 to 0)",
-         _sub(_EMB, "torch.arange(half, device=t.device, dtype=torch.float32)",
+         replace_once(_EMB, "torch.arange(half, device=t.device, dtype=torch.float32)",
               "torch.arange(half - 1, -1, -1, device=t.device, dtype=torch.float32)")),
         ("cosines from the sines as sqrt(1 - sin^2): the sign of cos is lost",
-         _sub(_EMB, "    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
+         replace_once(_EMB, "    return torch.cat([angles.sin(), angles.cos()], dim=1)\n",
               "    sines = angles.sin()\n"
               "    return torch.cat([sines, (1 - sines ** 2).sqrt()], dim=1)\n")),
     ],
     "ex4_resblock": [
         ("ResNet habit: a final SiLU after the residual sum (SiLU(h + skip(x)))",
-         _sub(_RES, "        return h + self.skip(x)\n", "        return F.silu(h + self.skip(x))\n")),
+         replace_once(_RES, "        return h + self.skip(x)\n", "        return F.silu(h + self.skip(x))\n")),
         ("variable slip: conv1 gets x, so norm1 and the first SiLU are computed and thrown away",
-         _sub(_RES, "        h = self.conv1(h)\n", "        h = self.conv1(x)\n")),
+         replace_once(_RES, "        h = self.conv1(h)\n", "        h = self.conv1(x)\n")),
         ("skip applied to h instead of x (skip(h): doubles h, or a channel mismatch when the count changes)",
-         _sub(_RES, "        return h + self.skip(x)\n", "        return h + self.skip(h)\n")),
+         replace_once(_RES, "        return h + self.skip(x)\n", "        return h + self.skip(h)\n")),
         ("conditioning shift added before conv1 (to SiLU(norm1(x))) instead of after it",
-         _sub(_sub(_RES, _RES_SHIFT_ADD, ""), "        h = self.conv1(h)\n",
+         replace_once(replace_once(_RES, _RES_SHIFT_ADD, ""), "        h = self.conv1(h)\n",
               "        h = self.conv1(h + self.emb_proj(emb)[:, :, None, None])\n")),
     ],
     "ex5_loss": [
         ("t drawn with randint(0, T + 1) ('high' taken as inclusive): t = T can come up and other steps are drawn",
-         _sub(_LOSS, "torch.randint(0, T, (B,)", "torch.randint(0, T + 1, (B,)")),
+         replace_once(_LOSS, "torch.randint(0, T, (B,)", "torch.randint(0, T + 1, (B,)")),
         ("'hide with probability p' written as rand > 1 - p_uncond: the same rate, other examples hidden",
-         _sub(_LOSS, "torch.rand(B, generator=generator, device=x0.device) < p_uncond",
+         replace_once(_LOSS, "torch.rand(B, generator=generator, device=x0.device) < p_uncond",
               "torch.rand(B, generator=generator, device=x0.device) > 1 - p_uncond")),
         ("noise drawn with Fashion-MNIST's shape hard-coded: torch.randn((B, 1, 28, 28), ...)",
-         _sub(_LOSS, "torch.randn(x0.shape, generator=generator, device=x0.device)",
+         replace_once(_LOSS, "torch.randn(x0.shape, generator=generator, device=x0.device)",
               "torch.randn((B, 1, 28, 28), generator=generator, device=x0.device)")),
         ("generator None replaced by a seed-0 generator: every training batch gets the same t, noise and drops",
-         _sub(_LOSS, "    B, T = x0.shape[0], schedule.num_steps\n",
+         replace_once(_LOSS, "    B, T = x0.shape[0], schedule.num_steps\n",
               "    B, T = x0.shape[0], schedule.num_steps\n"
               "    if generator is None:                       # reproducible by default\n"
               "        generator = torch.Generator(device=x0.device).manual_seed(0)\n")),
     ],
     "ex6_ddpm": [
         ("x0_hat clipped to [-1, 1] in the posterior-mean form (diffusers' clip_sample habit)",
-         _sub(_DDPM_POSTERIOR, "x0_hat = (x_t - torch.sqrt(1 - abar) * eps) / torch.sqrt(abar)",
+         replace_once(_DDPM_POSTERIOR, "x0_hat = (x_t - torch.sqrt(1 - abar) * eps) / torch.sqrt(abar)",
               "x0_hat = ((x_t - torch.sqrt(1 - abar) * eps) / torch.sqrt(abar)).clamp(-1.0, 1.0)")),
         ("1 / sqrt(alpha_t) distributed over x_t only: the eps term is not divided by sqrt(alpha_t)",
-         _sub(_DDPM, "mean = (x_t - beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps) "
+         replace_once(_DDPM, "mean = (x_t - beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps) "
                      "/ torch.sqrt(schedule.alphas[t])",
               "mean = x_t / torch.sqrt(schedule.alphas[t]) "
               "- beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps")),
         ("eps coefficient sqrt(1 - alpha_bar_t) (q_sample's) instead of beta_t / sqrt(1 - alpha_bar_t)",
-         _sub(_DDPM, "(x_t - beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps)",
+         replace_once(_DDPM, "(x_t - beta_t / torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps)",
               "(x_t - torch.sqrt(1.0 - schedule.alpha_bars[t]) * eps)")),
         ("the loop calls ddpm_step(x, t, eps, ...): x and eps swapped (the signature starts with eps)",
-         _sub(_DDPM, "x = ddpm_step(eps, t, x, schedule, z)", "x = ddpm_step(x, t, eps, schedule, z)")),
+         replace_once(_DDPM, "x = ddpm_step(eps, t, x, schedule, z)", "x = ddpm_step(x, t, eps, schedule, z)")),
     ],
     "ex7_ddim": [
         ("eps_fn asked at the target step: eps_fn(x, t_prev) (-1 at the final jump)",
-         _sub(_DDIM, "ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)",
+         replace_once(_DDIM, "ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)",
               "ddim_step(eps_fn(x, t_prev), t, t_prev, x, alpha_bars)")),
         ("one-line jump with an algebra slip: eps coefficient sqrt(1 - a') - sqrt(1 - a) (sqrt(a' / a) lost)",
-         _sub(_DDIM, "    x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t.sqrt()\n"
+         replace_once(_DDIM, "    x0_hat = (x_t - (1 - a_t).sqrt() * eps) / a_t.sqrt()\n"
                      "    return (a_prev.sqrt() * x0_hat + (1 - a_prev).sqrt() * eps).to(x_t.dtype)\n",
               "    ratio = (a_prev / a_t).sqrt()\n"
               "    return (ratio * x_t + ((1 - a_prev).sqrt() - (1 - a_t).sqrt()) * eps).to(x_t.dtype)\n")),
         ("final-jump test by truthiness (`if t_prev`): step 0 is taken as clean and -1 reads alpha_bars[-1]",
-         _sub(_DDIM, "if t_prev >= 0 else", "if t_prev else")),
+         replace_once(_DDIM, "if t_prev >= 0 else", "if t_prev else")),
         ("t_prev taken from the previous list element (steps[i - 1]): the first jump goes straight to -1",
-         _sub(_DDIM, "t_prev = steps[i + 1] if i + 1 < len(steps) else -1", "t_prev = steps[i - 1] if i > 0 else -1")),
+         replace_once(_DDIM, "t_prev = steps[i + 1] if i + 1 < len(steps) else -1", "t_prev = steps[i - 1] if i > 0 else -1")),
     ],
     "ex8_guidance": [
         ("step tensor made without device=x.device: on the CPU whatever the device of x",
-         _sub(_CFG, "torch.full((2 * B,), t, dtype=torch.long, device=x.device)",
+         replace_once(_CFG, "torch.full((2 * B,), t, dtype=torch.long, device=x.device)",
               "torch.full((2 * B,), t, dtype=torch.long)")),
         ("the base term left out: returns w (eps_c - eps_u) instead of eps_u + w (eps_c - eps_u)",
-         _sub(_CFG, "    return eps_u + scale * (eps_c - eps_u)\n", "    return scale * (eps_c - eps_u)\n")),
+         replace_once(_CFG, "    return eps_u + scale * (eps_c - eps_u)\n", "    return scale * (eps_c - eps_u)\n")),
         ("halves read as interleaved rows (out[0::2], out[1::2]) from a concatenated batch",
-         _sub(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_c, eps_u = out[0::2], out[1::2]")),
+         replace_once(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_c, eps_u = out[0::2], out[1::2]")),
         ("output unpacked from out.view(2, B, -1): the guided eps comes back flattened to (B, C H W)",
-         _sub(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_c, eps_u = out.view(2, B, -1)")),
+         replace_once(_CFG, "eps_c, eps_u = out.chunk(2, dim=0)", "eps_c, eps_u = out.view(2, B, -1)")),
     ],
 }

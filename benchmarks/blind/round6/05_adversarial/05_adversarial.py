@@ -8,14 +8,9 @@ MUTANTS[grade_id]: (label, full wrong source of the answer cell)
 CORRECT[grade_id]: (label, full correct source); the first is the reference the proofs compare with.
 """
 
-from benchmarks.blind.answers import earlier_round
+from benchmarks.blind.answers import earlier_round, replace_once
 
 ROUND5 = earlier_round(5, __file__)  # its references are round 2's right answers: this round keeps them
-
-
-def _sub(source: str, old: str, new: str) -> str:
-    assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
-    return source.replace(old, new)
 
 
 _FGSM, _ACC, _PGD, _TGT, _TRAIN = ROUND5._FGSM, ROUND5._ACC, ROUND5._PGD, ROUND5._TGT, ROUND5._TRAIN
@@ -190,65 +185,65 @@ def train_adversarial(model: nn.Module, loader: DataLoader, optimizer: torch.opt
 MUTANTS = {
     "ex1_fgsm": [
         ("log_softmax over the batch dimension (dim=0) before the gather: a batch of one never moves",
-         _sub(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
+         replace_once(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
               "    log_probs = F.log_softmax(model(x_req), dim=0)\n"
               "    loss = -log_probs.gather(1, y[:, None]).mean()\n")),
         ("log_probs[:, y] instead of a gather: a (B, B) block, every example pushed away from every label",
-         _sub(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
+         replace_once(_FGSM, "    loss = F.cross_entropy(model(x_req), y)\n",
               "    log_probs = F.log_softmax(model(x_req), dim=1)\n"
               "    loss = -log_probs[:, y].mean()\n")),
         ("soft targets F.one_hot(y) without num_classes: breaks when the batch lacks the top class",
-         _sub(_FGSM, "F.cross_entropy(model(x_req), y)", "F.cross_entropy(model(x_req), F.one_hot(y).float())")),
+         replace_once(_FGSM, "F.cross_entropy(model(x_req), y)", "F.cross_entropy(model(x_req), F.one_hot(y).float())")),
         ("clips to the batch's own pixel range [x.min(), x.max()] instead of [0, 1]",
-         _sub(_FGSM, "torch.clamp(x_req.detach() + step, 0.0, 1.0)",
+         replace_once(_FGSM, "torch.clamp(x_req.detach() + step, 0.0, 1.0)",
               "torch.clamp(x_req.detach() + step, x.min().item(), x.max().item())")),
     ],
     "ex2_accuracy": [
         ("batches from a DataLoader with shuffle=True (the training habit): the attack sees other batches, "
          "the global generator moves", _ACC_SHUFFLED),
         ("the count reset inside the batch loop: only the last batch's hits, divided by N",
-         _sub(_sub(_ACC, "    n_right = 0\n", ""),
+         replace_once(replace_once(_ACC, "    n_right = 0\n", ""),
               "        xb = x[i:i + batch_size].to(device)\n",
               "        n_right = 0\n        xb = x[i:i + batch_size].to(device)\n")),
         ("evaluates a deep copy ('do not touch the caller's model'): the caller's model is not left in eval mode",
-         _sub(_ACC, "    model.eval()\n", "    import copy\n    model = copy.deepcopy(model).eval()\n")),
+         replace_once(_ACC, "    model.eval()\n", "    import copy\n    model = copy.deepcopy(model).eval()\n")),
         ("clamps the attack's output to [0, 1] 'to be safe': an attack is classified as it returns, not repaired",
-         _sub(_ACC, "xb = attack(model, xb, yb)", "xb = attack(model, xb, yb).clamp(0.0, 1.0)")),
+         replace_once(_ACC, "xb = attack(model, xb, yb)", "xb = attack(model, xb, yb).clamp(0.0, 1.0)")),
     ],
     "ex3_pgd": [
         ("clamps to [0, 1] only at the random start, not after each step: the steps leave the pixel range",
-         _sub(_PGD, "        x_adv = torch.clamp(x_adv, 0.0, 1.0)\n", "")),
+         replace_once(_PGD, "        x_adv = torch.clamp(x_adv, 0.0, 1.0)\n", "")),
         ("the projection done inside the forward pass (model(clip(x + clip(delta)))): a pixel past the edge "
          "gets zero gradient and sticks", _PGD_DELTA_IN_GRAPH),
         ("step size eps / steps instead of the alpha argument",
-         _sub(_PGD, "x_adv.detach() + alpha * grad.sign()", "x_adv.detach() + (eps / steps) * grad.sign()")),
+         replace_once(_PGD, "x_adv.detach() + alpha * grad.sign()", "x_adv.detach() + (eps / steps) * grad.sign()")),
         ("returns the perturbation x_adv - x instead of the attacked image",
-         _sub(_PGD, "    return x_adv.detach()\n", "    return (x_adv - x_orig).detach()\n")),
+         replace_once(_PGD, "    return x_adv.detach()\n", "    return (x_adv - x_orig).detach()\n")),
     ],
     "ex4_targeted": [
-        ("one step too few: range(1, steps)", _sub(_TGT, "for _ in range(steps):", "for _ in range(1, steps):")),
+        ("one step too few: range(1, steps)", replace_once(_TGT, "for _ in range(steps):", "for _ in range(1, steps):")),
         ("softmax applied before cross_entropy (double softmax)",
-         _sub(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(F.softmax(model(x_adv), dim=1), target)")),
+         replace_once(_TGT, "F.cross_entropy(model(x_adv), target)", "F.cross_entropy(F.softmax(model(x_adv), dim=1), target)")),
         ("binary cross-entropy on one-hot targets instead of the cross-entropy",
-         _sub(_TGT, "        loss = F.cross_entropy(model(x_adv), target)\n",
+         replace_once(_TGT, "        loss = F.cross_entropy(model(x_adv), target)\n",
               "        logits = model(x_adv)\n"
               "        loss = F.binary_cross_entropy_with_logits(logits, F.one_hot(target, logits.shape[-1]).float())\n")),
         ("one-hot targets with a hard-coded 10 classes (Fashion-MNIST's): breaks on any other classifier",
-         _sub(_TGT, "F.cross_entropy(model(x_adv), target)",
+         replace_once(_TGT, "F.cross_entropy(model(x_adv), target)",
               "F.cross_entropy(model(x_adv), F.one_hot(target, 10).float())")),
     ],
     "ex5_adv_train": [
         ("optimizer.zero_grad() between backward() and step(): every step is taken on zero gradients",
-         _sub(_TRAIN, "            optimizer.zero_grad()\n            loss = F.cross_entropy(model(x_adv), y)\n"
+         replace_once(_TRAIN, "            optimizer.zero_grad()\n            loss = F.cross_entropy(model(x_adv), y)\n"
                       "            loss.backward()\n",
               "            loss = F.cross_entropy(model(x_adv), y)\n            loss.backward()\n"
               "            optimizer.zero_grad()\n")),
         ("attacks every batch once, with the initial model, and trains on that fixed set for all epochs",
          _TRAIN_PRECOMPUTED),
         ("on_epoch(epoch, loss.item()): the callback gets the last batch's loss, the history the mean",
-         _sub(_TRAIN, "on_epoch(epoch, mean_loss)", "on_epoch(epoch, loss.item())")),
+         replace_once(_TRAIN, "on_epoch(epoch, mean_loss)", "on_epoch(epoch, loss.item())")),
         ("optimizer.zero_grad() once per epoch: gradients add up over the epoch's batches",
-         _sub(_sub(_TRAIN, "            optimizer.zero_grad()\n", ""),
+         replace_once(replace_once(_TRAIN, "            optimizer.zero_grad()\n", ""),
               "        batch_losses = []\n", "        batch_losses = []\n        optimizer.zero_grad()\n")),
     ],
 }
