@@ -168,7 +168,7 @@ def perplexity(model, batches, device):
         count = {count}
         total_nll += nll
         total_tokens += count
-        per_batch.append(nll / count)
+        per_batch.append(nll / count if count else 0.0)  # a batch of prompts only counts no token
     return {ret}
 '''
 _PPL_OK = dict(cut="[:, :-1]", shift="[:, 1:]", count="int((labels != -100).sum())",
