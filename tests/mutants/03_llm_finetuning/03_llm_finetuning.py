@@ -401,8 +401,7 @@ MUTANTS["ex10_perplexity"] += [
     ("counts tokens with the attention mask", _PPL.format(**{**_PPL_OK, "count": 'int(batch["attention_mask"][:, 1:].sum())'})),
     ("base-2 exponent", _PPL.format(**{**_PPL_OK, "ret": "2 ** (total_nll / total_tokens)"})),
     ("returns after the first batch", _PPL.format(**_PPL_OK).replace(
-        "        per_batch.append(nll / count)\n    return math.exp(total_nll / total_tokens)",
-        "        per_batch.append(nll / count)\n        return math.exp(total_nll / total_tokens)")),
+        "\n    return math.exp(total_nll / total_tokens)", "\n        return math.exp(total_nll / total_tokens)")),
 ]
 
 # ---- blind round 1 (benchmarks/blind/round1, graded before any fix): wrong answers the hidden checks
