@@ -340,19 +340,20 @@ def make_schedule(betas):
 '''),
     ],
     "ex2_forward": [
-        ("template", _Q_OK),
+        ("template", _sub(_Q_OK, "return a.sqrt() * x0 + (1 - a).sqrt() * noise",
+                          "return (a.sqrt() * x0 + (1 - a).sqrt() * noise).to(x0.dtype)")),
         ("unsqueeze in a loop, torch.sqrt", '''
 def q_sample(x0, t, noise, schedule):
     signal, rest = torch.sqrt(schedule.alpha_bars[t]), torch.sqrt(1 - schedule.alpha_bars[t])
     while signal.dim() < x0.dim():
         signal, rest = signal.unsqueeze(-1), rest.unsqueeze(-1)
-    return signal * x0 + rest * noise
+    return (signal * x0 + rest * noise).to(x0.dtype)
 '''),
         ("view with x0.shape, torch.addcmul", '''
 def q_sample(x0, t, noise, schedule):
     shape = (x0.shape[0],) + (1,) * (x0.ndim - 1)
     a = schedule.alpha_bars.gather(0, t).view(shape)
-    return torch.addcmul(a.sqrt() * x0, (1 - a).sqrt(), noise)
+    return torch.addcmul(a.sqrt() * x0, (1 - a).sqrt(), noise).to(x0.dtype)
 '''),
     ],
     "ex3_time_embedding": [
