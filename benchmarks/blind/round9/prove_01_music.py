@@ -107,7 +107,6 @@ def probe_ex5_train_step(ns):
 def probe_ex6_sample(ns):
     yield from R8.probe_ex6_sample(ns)
     sample = ns["sample"]
-    vocab = ["\n", "a", "b"]
     yield "LSTM, vocab of 5, prompt 'bd', 6 characters, seed 7", lambda: sample(
         seeded(5, TinyLSTM).eval(), ["\n", "a", "b", "c", "d"], start="bd", max_len=6,
         generator=torch.Generator().manual_seed(7))
