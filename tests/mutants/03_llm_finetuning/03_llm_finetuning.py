@@ -897,3 +897,27 @@ def causal_lm_loss(logits, labels):
     log_p = torch.log(torch.softmax(logits, dim=-1))
     return F.nll_loss(log_p.reshape(-1, log_p.shape[-1]), labels.reshape(-1), ignore_index=-100)
 '''))
+
+
+# The introduction's "what your functions may change": a function that is neither the training loop nor an
+# evaluation uses the model in the train/eval mode the caller left it in, and hands it back in that mode.
+_GENERATE_OK, _INJECT_SRC = CORRECT["ex3_generate"][0][1], _INJECT.format(**_INJECT_OK)
+_GENERATE_FIRST = "    ids = input_ids\n"
+MUTANTS["ex3_generate"] += [
+    ("model.eval() at the start of generate, never undone", _sub(_GENERATE_OK, _GENERATE_FIRST,
+                                                                  "    model.eval()\n" + _GENERATE_FIRST)),
+    ("model.eval() for the loop, model.train() after it (a model given in eval mode comes back training)",
+     _sub(_sub(_GENERATE_OK, _GENERATE_FIRST, "    model.eval()\n" + _GENERATE_FIRST),
+          "    return ids\n", "    model.train()\n    return ids\n")),
+    ("freezes the model (requires_grad_(False)) to save memory, never undone", _sub(
+        _GENERATE_OK, _GENERATE_FIRST, "    model.requires_grad_(False)\n" + _GENERATE_FIRST)),
+]
+MUTANTS["ex6_inject"] += [
+    ("model.train() before returning (ready for fine-tuning)", _sub(_INJECT_SRC, "    return model\n",
+                                                                    "    model.train()\n    return model\n")),
+    ("model.eval() while wrapping, never undone", _sub(_INJECT_SRC, "    for _, parent in",
+                                                       "    model.eval()\n    for _, parent in")),
+    ("model.eval() while wrapping, model.train() after it", _sub(_sub(
+        _INJECT_SRC, "    for _, parent in", "    model.eval()\n    for _, parent in"),
+        "    return model\n", "    model.train()\n    return model\n")),
+]

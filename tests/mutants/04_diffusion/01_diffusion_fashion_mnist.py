@@ -458,3 +458,24 @@ for _gid, _label, _given, _changed in [
     _template = CORRECT[_gid][0][1]
     assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
     MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
+
+
+# The introduction's "what your functions may change": functions that are not the training loop or a sampler
+# use the model in the train/eval mode the caller left it in, and hand it back in that mode.
+MUTANTS["ex5_loss"] += [
+    ("model.train() inside diffusion_loss (a model given in eval mode comes back in training mode)",
+     _sub(_LOSS_SRC, "    B, T = x0.shape[0]", "    model.train()\n    B, T = x0.shape[0]")),
+    ("model.train() for the forward pass, model.eval() after it (every model comes back in eval mode)",
+     _sub(_sub(_LOSS_SRC, "    B, T = x0.shape[0]", "    model.train()\n    B, T = x0.shape[0]"),
+          "    return F.mse_loss(model(q_sample(x0, t, noise, schedule), t, y), noise)\n",
+          "    loss = F.mse_loss(model(q_sample(x0, t, noise, schedule), t, y), noise)\n    model.eval()\n    return loss\n")),
+    ("model.train(p_uncond > 0): label dropout taken for a training-only switch",
+     _sub(_LOSS_SRC, "    B, T = x0.shape[0]", "    model.train(p_uncond > 0)\n    B, T = x0.shape[0]")),
+]
+MUTANTS["ex8_guidance"] += [
+    ("model.eval() inside guided_eps, never undone (a model given in training mode comes back in eval mode)",
+     _sub(_CFG_SRC, "    B = x.shape[0]\n", "    model.eval()\n    B = x.shape[0]\n")),
+    ("model.eval() for the two predictions, then model.train() (a model given in eval mode comes back training)",
+     _sub(_sub(_CFG_SRC, "    B = x.shape[0]\n", "    model.eval()\n    B = x.shape[0]\n"),
+          "    return eps_uncond", "    model.train()\n    return eps_uncond")),
+]

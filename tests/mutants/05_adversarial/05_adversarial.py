@@ -333,3 +333,21 @@ for _gid, _label, _given, _changed in [
     _template = CORRECT[_gid][0][1]
     assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
     MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
+
+
+# The introduction's "what your functions may change": an attack hands the caller's model back as it came
+# (its train/eval mode, the .grad its parameters hold, their requires_grad).
+def _leaves_model_changed(template: str, first_line: str) -> list[tuple[str, str]]:
+    """Three ways an attack changes the caller's model, each put before `first_line` of the template."""
+    backward = _sub(template, "(grad,) = torch.autograd.grad(", "model.zero_grad()\n        (grad,) = torch.autograd.grad(")
+    return [
+        ("model.eval() at the start, never undone (a model handed over in training mode comes back in eval mode)",
+         _sub(template, first_line, "    model.eval()\n" + first_line)),
+        ("model.zero_grad() before every gradient: the .grad the caller had accumulated is cleared", backward),
+        ("freezes the model's parameters (requires_grad_(False)) to save work, never undone",
+         _sub(template, first_line, "    for p in model.parameters():\n        p.requires_grad_(False)\n" + first_line)),
+    ]
+
+
+MUTANTS["ex3_pgd"] += _leaves_model_changed(_PGD_OK, "    x = x.detach()\n")
+MUTANTS["ex4_targeted"] += _leaves_model_changed(_TARGETED_OK, "    x = x.detach()\n")
