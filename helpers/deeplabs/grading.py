@@ -119,3 +119,44 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
         entry["error"] = "OutputTooLarge: the recorded output is too large"
     _publish(entry)
     return entry
+
+
+def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, tensors: tuple = (),
+                global_seed: int = 0, held_grads: bool = True) -> dict[str, Any]:
+    """Run `call()` as a caller would and describe what the caller finds afterwards, for a hidden check
+    of the labs' rule "what your functions may change" (every lab's introduction states it).
+
+    Recorded: whether each of `tensors` kept its values, dtype and device; the model's train/eval mode
+    per module, each parameter's dtype, device and requires_grad and, with `held_grads`, whether the
+    .grad the caller held is still there (large on purpose: a backward() inside only adds a little;
+    a zero_grad() or a reassignment is seen; leave it off for functions that train); whether gradient
+    tracking is still on; and what torch's global generator, seeded with `global_seed` just before the
+    call, draws next (a reseed inside the call shows; a function that draws from it as its exercise
+    says draws the same amount in every right answer). The call's own result is left to other records.
+    """
+    before = [(t.detach().clone(), t.dtype, t.device) for t in tensors]
+    params = list(model.parameters()) if model is not None else []
+    grads_given = []
+    if held_grads:
+        fill = torch.Generator().manual_seed(global_seed)
+        for p in params:
+            p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
+            grads_given.append(p.grad.clone())
+    grad_mode = torch.is_grad_enabled()
+    torch.manual_seed(global_seed)
+    try:
+        call()
+        found: dict[str, Any] = {"gradient_tracking_still_on": torch.is_grad_enabled(),
+                                 "global_generator_next_draws": torch.rand(3, dtype=torch.float64)}
+    finally:
+        torch.set_grad_enabled(grad_mode)
+    found["tensors_kept"] = [t.dtype == dtype and t.device == device and torch.equal(t.detach(), value)
+                             for t, (value, dtype, device) in zip(tensors, before)]
+    if model is not None:
+        found["train_modes"] = [m.training for m in model.modules()]
+        found["parameters"] = [[str(p.dtype), p.device.type, p.requires_grad] for p in model.parameters()]
+    if grads_given:
+        found["held_grads_kept"] = all(
+            p.grad is not None and p.grad.shape == b.shape and torch.allclose(p.grad, b, rtol=0, atol=1e3)
+            for p, b in zip(params, grads_given))
+    return found
