@@ -10,7 +10,7 @@ import torch
 from deeplabs.budget import budget, mode, why
 from deeplabs.checks import Checks, assert_close
 from deeplabs.device import get_device
-from deeplabs.grading import defaults_of, encode, record
+from deeplabs.grading import defaults_of, encode, handed_back, record
 from deeplabs.precision import autocast, autocast_dtype
 from deeplabs.seeding import seed_everything
 
@@ -355,3 +355,37 @@ def test_package_names_are_the_functions_whatever_was_imported_first():
     from deeplabs import budget, start_lab
 
     assert callable(budget) and budget(full=1, fast=2) in (1, 2) and callable(start_lab)
+
+
+def _harmless(model, x):
+    model(x)
+
+
+@pytest.mark.parametrize("change, key", [
+    (lambda m, x: m.eval(), "train_modes"),
+    (lambda m, x: m.zero_grad(), "held_grads_kept"),
+    (lambda m, x: m.weight.requires_grad_(False), "parameters"),
+    (lambda m, x: m.double(), "parameters"),
+    (lambda m, x: x.mul_(2), "tensors_kept"),
+    (lambda m, x: torch.manual_seed(0), "global_generator_next_draws"),
+    (lambda m, x: torch.set_grad_enabled(False), "gradient_tracking_still_on"),
+])
+def test_handed_back_sees_each_change_the_labs_rule_forbids(change, key):
+    def state(call):
+        m, x = torch.nn.Linear(3, 2).train(), torch.randn(4, 3)
+        return handed_back(lambda: call(m, x), model=m, tensors=(x,), global_seed=11)
+
+    clean, changed = state(_harmless), state(lambda m, x: (_harmless(m, x), change(m, x)))
+    assert torch.is_grad_enabled()  # put back for the caller even when the call turned it off
+    differs = {k for k in clean if not (torch.equal(clean[k], changed[k]) if torch.is_tensor(clean[k])
+                                        else clean[k] == changed[k])}
+    assert key in differs and differs <= {key, "held_grads_kept"}  # .double() converts the .grad too
+
+
+def test_handed_back_allows_what_a_backward_adds_and_tells_a_reseed_from_other_draws():
+    m, x = torch.nn.Linear(3, 2), torch.randn(4, 3)
+    assert handed_back(lambda: m(x).sum().backward(), model=m, global_seed=3)["held_grads_kept"]
+    draws = handed_back(lambda: torch.rand(7), stream="not_reseeded", global_seed=3)
+    reseeds = handed_back(lambda: torch.manual_seed(0), stream="not_reseeded", global_seed=3)
+    assert draws["global_generator_follows_the_callers_seed"]
+    assert not reseeds["global_generator_follows_the_callers_seed"]

@@ -122,7 +122,7 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
 
 
 def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, tensors: tuple = (),
-                global_seed: int = 0, held_grads: bool = True) -> dict[str, Any]:
+                global_seed: int = 0, held_grads: bool = True, stream: str = "exact") -> dict[str, Any]:
     """Run `call()` as a caller would and describe what the caller finds afterwards, for a hidden check
     of the labs' rule "what your functions may change" (every lab's introduction states it).
 
@@ -132,7 +132,10 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     a zero_grad() or a reassignment is seen; leave it off for functions that train); whether gradient
     tracking is still on; and what torch's global generator, seeded with `global_seed` just before the
     call, draws next (a reseed inside the call shows; a function that draws from it as its exercise
-    says draws the same amount in every right answer). The call's own result is left to other records.
+    says draws the same amount in every right answer). Where right answers may draw different amounts
+    (a DataLoader draws a seed per epoch), stream="not_reseeded" calls twice, after two different seeds,
+    and records only whether what the generator draws next still depends on the caller's seed.
+    The call's own result is left to other records.
     """
     before = [(t.detach().clone(), t.dtype, t.device) for t in tensors]
     params = list(model.parameters()) if model is not None else []
@@ -143,13 +146,19 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
             p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
             grads_given.append(p.grad.clone())
     grad_mode = torch.is_grad_enabled()
-    torch.manual_seed(global_seed)
     try:
-        call()
-        found: dict[str, Any] = {"gradient_tracking_still_on": torch.is_grad_enabled(),
-                                 "global_generator_next_draws": torch.rand(3, dtype=torch.float64)}
+        draws = []
+        for offset in ((0,) if stream == "exact" else (0, 1)):
+            torch.manual_seed(global_seed + offset)
+            call()
+            draws.append(torch.rand(3, dtype=torch.float64))
+        found: dict[str, Any] = {"gradient_tracking_still_on": torch.is_grad_enabled()}
     finally:
         torch.set_grad_enabled(grad_mode)
+    if stream == "exact":
+        found["global_generator_next_draws"] = draws[0]
+    else:
+        found["global_generator_follows_the_callers_seed"] = not torch.equal(draws[0], draws[1])
     found["tensors_kept"] = [t.dtype == dtype and t.device == device and torch.equal(t.detach(), value)
                              for t, (value, dtype, device) in zip(tensors, before)]
     if model is not None:
