@@ -166,6 +166,7 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
         found["parameters"] = [[str(p.dtype), p.device.type, p.requires_grad] for p in model.parameters()]
     if grads_given:
         found["held_grads_kept"] = all(
-            p.grad is not None and p.grad.shape == b.shape and torch.allclose(p.grad, b, rtol=0, atol=1e3)
+            p.grad is not None and p.grad.shape == b.shape and p.grad.dtype == b.dtype
+            and p.grad.device == b.device and torch.allclose(p.grad, b, rtol=0, atol=1e3)
             for p, b in zip(params, grads_given))
     return found
