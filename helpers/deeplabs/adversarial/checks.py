@@ -39,6 +39,24 @@ def _ball_and_range(c: Checks, attack, x: torch.Tensor, eps: float, what: str) -
             f"pixels range over [{x_adv.min().item():.3f}, {x_adv.max().item():.3f}]")
 
 
+def _model_handed_back(c: Checks, attack, what: str) -> None:
+    """The labs' rule: an attack hands the caller's model back in its mode, with the .grad it held
+    (a backward() may add to it, a zero_grad() may not clear it) and its parameters trainable."""
+    with c.case(f"{what} hands the model back as it came: its train/eval mode, the .grad it held, requires_grad",
+                hint="no model.eval() / model.train(), zero_grad() or requires_grad_() inside: take the gradient "
+                     "w.r.t. the image with torch.autograd.grad(loss, x_adv)"):
+        for training in (True, False):
+            model = identity_classifier().train(training)
+            for p in model.parameters():
+                p.grad = torch.full_like(p, 1000.0)
+            attack(model, torch.full((2, 3), 0.5), torch.tensor([0, 1]))
+            mode = "training" if training else "eval"
+            assert model.training == training, f"a model given in {mode} mode came back in the other mode"
+            assert all(p.requires_grad for p in model.parameters()), "the model's parameters came back frozen"
+            assert all(p.grad is not None and (p.grad - 1000.0).abs().max().item() < 100.0
+                       for p in model.parameters()), "the .grad the caller's parameters held was cleared or replaced"
+
+
 def check_fgsm(fgsm) -> None:
     with Checks("FGSM") as c:
         model, y = identity_classifier(), torch.tensor([0])
@@ -160,6 +178,7 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
             assert torch.equal(x_in, before) and not x_in.requires_grad, "the caller's x was changed"
         _ball_and_range(c, lambda xs: pgd(lin, xs, torch.zeros(len(xs), dtype=torch.long), eps=0.1, alpha=0.03,
                                           steps=6, random_start=True), torch.rand(16, 3), 0.1, "with a random start")
+        _model_handed_back(c, lambda m, xs, ys: pgd(m, xs, ys, eps=0.1, alpha=0.03, steps=3), "pgd")
         if model is not None:
             with c.case("on the trained CNN, PGD is at least as strong as FGSM",
                         hint="more, smaller steps should find a worse point: check the step size and projection"):
@@ -199,6 +218,7 @@ def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | Non
             got = targeted_pgd(lin, x_in, torch.tensor([1, 2, 0, 1]), eps=0.1, alpha=0.03, steps=3)
             assert not got.requires_grad, "x_adv requires grad: .detach() it"
             assert torch.equal(x_in, before) and not x_in.requires_grad, "the caller's x was changed"
+        _model_handed_back(c, lambda m, xs, ts: targeted_pgd(m, xs, ts, eps=0.1, alpha=0.03, steps=3), "targeted_pgd")
         if model is not None:
             with c.case(f"on the trained CNN, the attack raises the share classified as class {target_class}",
                         hint="descend the loss of the *target* labels, not the true ones"):
