@@ -47,8 +47,8 @@ def _model_handed_back(c: Checks, attack, what: str) -> None:
                      "w.r.t. the image with torch.autograd.grad(loss, x_adv)"):
         for training in (True, False):
             model = identity_classifier().train(training)
-            for p in model.parameters():
-                p.grad = torch.full_like(p, 1000.0)
+            for weight in model.parameters():  # gradients the caller accumulated, large on purpose
+                weight.grad = torch.full_like(weight, 1000.0)
             attack(model, torch.full((2, 3), 0.5), torch.tensor([0, 1]))
             mode = "training" if training else "eval"
             assert model.training == training, f"a model given in {mode} mode came back in the other mode"
