@@ -3,7 +3,8 @@
     python -m tests.sample_class 01_music_rnn --workspace course/workspace
 
 Students: `perfect` (the solution's answers, and the model answer of each written question; the
-mark scheme stays out), `untouched` (the released stub), `round<k>`
+mark scheme stays out), `untouched` (the released stub), `hollow` and `echo` (every function
+defined and returning None, or its first argument: tests/hollow.py), `round<k>`
 (the k-th plausible wrong answer of every exercise, see tests/mutants), `control<k>` (the k-th
 correct answer in another style of every exercise: full marks expected), `corrupt` (cut-off
 JSON) and `stranger` (a notebook from elsewhere).
@@ -19,6 +20,7 @@ import nbformat
 
 from labgrader.notebook import is_test, points_of
 from tests.adapters import answers_of
+from tests.hollow import hollow_answers_of
 from tests.mutants import correct_for, mutants_for
 
 __all__ = ["all_answers_of", "answers_of", "build_sample_class", "filled", "perfect_notebook", "rounds",
@@ -88,6 +90,8 @@ def build_sample_class(repo: Path, lab: str, out: Path) -> dict[str, dict]:
 
         save("perfect", filled(released, good))
         save("untouched", released)
+        save("hollow", filled(released, hollow_answers_of(source, returns="none")))
+        save("echo", filled(released, hollow_answers_of(source, returns="first")))
         for kind, per_notebook in plans.items():
             for k in range(max(len(r) for r in per_notebook.values())):
                 replaced = per_notebook[name][k] if k < len(per_notebook[name]) else {}

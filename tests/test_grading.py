@@ -1,8 +1,9 @@
 """Every lab graded end to end: one sample class per lab, one batch each.
 
-Full marks for the solution, zero for the untouched stub, points lost for every plausible
-wrong answer (and only where it is wrong), clear errors for broken files, feedback without
-hidden tests or solutions, an idempotent rerun. Hostile submissions: test_grading_security.py.
+Full marks for the solution, zero for the untouched stub and for answers that compute nothing,
+points lost for every plausible wrong answer (and only where it is wrong), clear errors for
+broken files, feedback without hidden tests or solutions, an idempotent rerun.
+Hostile submissions: test_grading_security.py.
 """
 from __future__ import annotations
 
@@ -63,8 +64,10 @@ def test_solution_gets_full_marks(graded, course):
     assert all(r["needs_manual"] == "yes" and r["score"] == "" for r in pending.values())
 
 
-def test_untouched_stub_gets_zero_and_completes(graded):
-    scores = graded["scores"]["untouched"]
+@pytest.mark.parametrize("student", ["untouched", "hollow", "echo"])
+def test_an_answer_that_computes_nothing_gets_zero_and_completes(graded, student):
+    # the released stub; every function returning None; every function returning its first argument
+    scores = graded["scores"][student]
     assert set(scores) == set(max_points(graded)) | set(manual_points(graded)) and all(v == 0 for v in scores.values())
 
 

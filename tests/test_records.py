@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import torch
 
-from deeplabs.grading import encode
+from deeplabs.grading import KEPT_AS_GIVEN, encode
 from labgrader.grade.records import checks_from_reference, score_cell
 
 
@@ -54,3 +54,15 @@ def test_unknown_and_malformed_records_are_ignored_without_crashing():
             {"cell": None, "entry": None}, rec("test_a", "made-up", 1.0)]
     result = score_cell("test_a", 3, CHECKS, junk)
     assert result.points == 0 and result.note is None
+
+
+def test_a_gated_check_earns_nothing_without_its_cells_seed_dependent_checks():
+    # a check that an answer computing nothing passes (its rule says gated): credited only with the rest
+    reference = [rec("test_c", "out", torch.tensor([1.0])), rec("test_c", "kept", [True, True], rule=KEPT_AS_GIVEN)]
+    other = [rec("test_c", "out", torch.tensor([2.0])), rec("test_c", "kept", [False, True], rule=KEPT_AS_GIVEN)]
+    checks = checks_from_reference(reference, other)
+    assert {c.name: c.guessable for c in checks} == {"out": False, "kept": True}
+    does_nothing = [rec("test_c", "out", None), rec("test_c", "kept", [True, True])]
+    assert score_cell("test_c", 2, checks, does_nothing).points == 0
+    right = [rec("test_c", "out", torch.tensor([1.0])), rec("test_c", "kept", [True, True])]
+    assert score_cell("test_c", 2, checks, right).points == 2

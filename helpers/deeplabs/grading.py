@@ -18,8 +18,10 @@ docs/grading.md, "Threat model"), so a forged record has to be the correct outpu
 
 `rule` tells the grader how to compare (it reads the rule from the solution's run, never
 from the student's): {"kind": "close", "rtol": .., "atol": ..} (default), {"kind": "equal"},
-{"kind": "at_least", "value": x}, {"kind": "at_most", "value": x}. `hint` is shown to the
-student when the check fails: say what to look at, never the answer.
+{"kind": "at_least", "value": x}, {"kind": "at_most", "value": x}. Add "gated": True to a rule
+whose check an answer that computes nothing passes too (KEPT_AS_GIVEN): the grader then credits it
+only when the cell's seed-dependent checks pass. `hint` is shown to the student when the check
+fails: say what to look at, never the answer.
 """
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ import torch
 
 from .protocol import ACTIVE_ENV, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV, TENSOR_KEY
 from .seeding import seed_everything
+
+# The rule of a check that a function which does nothing passes as well (what handed_back finds, the
+# global generator left untouched): compared exactly, credited only together with its cell's other checks.
+KEPT_AS_GIVEN = {"kind": "equal", "gated": True}
 
 
 def encode(value: Any) -> Any:
@@ -135,7 +141,8 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     says draws the same amount in every right answer). Where right answers may draw different amounts
     (a DataLoader draws a seed per epoch), stream="not_reseeded" calls twice, after two different seeds,
     and records only whether what the generator draws next still depends on the caller's seed.
-    The call's own result is left to other records.
+    The call's own result is left to other records. Record it with rule=KEPT_AS_GIVEN: a function
+    that does nothing hands everything back as well, so this check earns points only with the rest.
     """
     before = [(t.detach().clone(), t.dtype, t.device) for t in tensors]
     params = list(model.parameters()) if model is not None else []

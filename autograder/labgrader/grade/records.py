@@ -9,7 +9,10 @@ cell's checks are scored:
   (a forged record is either a duplicate or out of place);
 - a check whose expected value is the same under another seed is *guessable* (a shape, a count,
   a zero bias, a floor on a reported number): it is credited only when every seed-dependent
-  check of its cell passes, so a constant typed into a forged record earns nothing.
+  check of its cell passes, so a constant typed into a forged record earns nothing;
+- so is a check whose rule says {"gated": true}: one that an answer which computes nothing passes
+  too (the caller's model handed back as it came, the global generator left alone), whatever the
+  seed: a function that only returns None must not earn it.
 """
 from __future__ import annotations
 
@@ -19,6 +22,10 @@ from dataclasses import dataclass, field
 from .compare import HiddenCheck, Verdict, verdict_of
 
 GATED_RULES = ("at_least", "at_most")  # a bound on a reported number: a constant passes it
+
+
+def _gated(rule: dict) -> bool:
+    return rule.get("kind") in GATED_RULES or rule.get("gated") is True
 
 
 
@@ -39,7 +46,7 @@ def checks_from_reference(records: list[dict], alternate: list[dict] | None = No
         same = alternate is not None and json.dumps(other.get((cell, name)), sort_keys=True) == json.dumps(
             entry.get("value"), sort_keys=True)
         checks.append(HiddenCheck(name, cell, rule, float(entry.get("weight", 1.0)), entry.get("value"),
-                                  guessable=same or rule.get("kind") in GATED_RULES, hint=entry.get("hint")))
+                                  guessable=same or _gated(rule), hint=entry.get("hint")))
     return checks
 
 
