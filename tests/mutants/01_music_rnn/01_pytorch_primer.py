@@ -204,6 +204,10 @@ MUTANTS = {
         ("lr argument ignored (0.1 hard-coded)", _train(lr="0.1")),
         ("mean over examples, not over batches (last partial batch weighted less)",
          _train(item="loss.item() * len(x)", summary="sum(batch_losses) / len(loader.dataset)")),
+        # the labs' rule "what your functions may change" (train/hands_back_what_it_was_given)
+        ("reseeds torch for a reproducible run", _train(mode="    torch.manual_seed(0)\n    model.train()\n")),
+        ("unfreezes every parameter so all of them train",
+         _train(mode="    model.train()\n    for p in model.parameters():\n        p.requires_grad_(True)\n")),
     ],
 }
 
