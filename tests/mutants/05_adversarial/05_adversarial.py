@@ -215,6 +215,11 @@ MUTANTS["ex5_adv_train"] += [
         "sum(batch_losses) / len(batch_losses)", "sum(batch_losses) / len(loader.dataset)")),
     ("zero_grad before the attack (what the attack leaves in .grad joins the step)", _sub(_sub(_TRAIN_OK,
         "            optimizer.zero_grad()\n", ""), "            model.eval()\n", "            optimizer.zero_grad()\n            model.eval()\n")),
+    # the labs' rule "what your functions may change" (adv_train/hands_back_what_it_was_given)
+    ("unfreezes every parameter so all of them train", _sub(_TRAIN_OK, "    history = []\n",
+        "    for p in model.parameters():\n        p.requires_grad_(True)\n    history = []\n")),
+    ("turns gradient tracking off to log the epoch's loss, and leaves it off", _sub(_TRAIN_OK,
+        "        history.append(", "        torch.set_grad_enabled(False)\n        history.append(")),
 ]
 # blind round 2: wrong answers that kept their points until their own checks were added
 MUTANTS["ex1_fgsm"] += [
