@@ -217,6 +217,10 @@ MUTANTS = {
         ("max_norm argument ignored (1.0 hard-coded)", _step(_STEP_OK.replace("model.parameters(), max_norm)", "model.parameters(), 1.0)"))),
         ("returns the loss after the step", _step(ret="loss_fn(model(x)[0], y).item()")),
         ("model called twice per step", _step(_STEP_OK.replace("loss_fn(logits, y)", "loss_fn(model(x)[0], y)"))),
+        # the labs' rule "what your functions may change" (train_step/hands_back_what_it_was_given)
+        ("reseeds torch at every step", _step(_STEP_OK.replace("    model.train()\n", "    torch.manual_seed(0)\n    model.train()\n"))),
+        ("unfreezes every parameter so all of them train", _step(_STEP_OK.replace(
+            "    model.train()\n", "    model.train()\n    for p in model.parameters():\n        p.requires_grad_(True)\n"))),
     ],
     "ex6_sample": [
         ("temperature multiplies the logits", _sample(scaled="logits[0, -1] * temperature")),
