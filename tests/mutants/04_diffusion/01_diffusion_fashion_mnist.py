@@ -271,6 +271,10 @@ MUTANTS["ex6_ddpm"] += [
     ("ddpm_step updates the caller's x_t in place", _sub(_DDPM_SRC,
         "    mean = (x_t - beta / (1 - alpha_bar).sqrt() * eps) / alpha.sqrt()\n",
         "    mean = x_t.sub_(beta / (1 - alpha_bar).sqrt() * eps).div_(alpha.sqrt())\n")),
+    # the labs' rule "what your functions may change" (ddpm/hands_back_what_it_was_given)
+    ("keeps the schedule's posterior variance off zero in place (clamp_) before the square root",
+     _sub(_DDPM_SRC, "    return mean + schedule.posterior_variance[t].sqrt() * noise\n",
+          "    return mean + schedule.posterior_variance.clamp_(min=1e-20)[t].sqrt() * noise\n")),
 ]
 MUTANTS["ex7_ddim"] += [
     ("initial noise drawn without the generator", _sub(_DDIM_SRC, "torch.randn(shape, generator=generator, device=device)",
@@ -284,6 +288,11 @@ MUTANTS["ex7_ddim"] += [
                                           "        eps = eps_fn(x, t)\n        x = ddim_step(eps_fn(x, t), t, t_prev, x, alpha_bars)\n")),
     ("ddim_step updates the caller's x_t in place", _sub(_DDIM_SRC, "x0 = (x_t - (1 - alpha_bar).sqrt() * eps) / alpha_bar.sqrt()",
                                                           "x0 = x_t.sub_((1 - alpha_bar).sqrt() * eps).div_(alpha_bar.sqrt())")),
+    # the labs' rule "what your functions may change" (ddim/hands_back_what_it_was_given)
+    ("torch.set_grad_enabled(False) in place of @torch.no_grad(): gradient tracking stays off after sampling",
+     _sub(_sub(_DDIM_SRC, "@torch.no_grad()\ndef ddim_sample", "def ddim_sample"),
+          "    steps = ddim_timesteps(len(alpha_bars), num_steps)\n",
+          "    torch.set_grad_enabled(False)\n    steps = ddim_timesteps(len(alpha_bars), num_steps)\n")),
 ]
 MUTANTS["ex8_guidance"] += [
     ("two model calls", _sub(_CFG_SRC,
