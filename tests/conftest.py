@@ -45,10 +45,14 @@ def course(tmp_path_factory, _solution_runs):
 
 @pytest.fixture(autouse=True)
 def _seeded():
-    """Tests that use randomness start from the same state (CS336 style)."""
+    """Tests that use randomness start from the same state (CS336 style), and gradient tracking is on
+    again after each test: a wrong answer run in-process may leave it off (tests/mutants has some)."""
+    import torch
     from deeplabs.seeding import seed_everything
 
     seed_everything(0)
+    yield
+    torch.set_grad_enabled(True)
 
 
 class _OneWorkerPerFile:

@@ -8,6 +8,7 @@ all of them. The run prints each exercise's catch count (`pytest -s`).
 from __future__ import annotations
 
 import pytest
+import torch
 
 from deeplabs.checks.report import run_check
 from tests.adapters import (NEEDS_TRAINING, SETUP_CELLS, answers_of, notebook_namespace, source_notebook,
@@ -37,7 +38,8 @@ def _passes(name: str, exercise: str, source: str | None = None) -> tuple[bool, 
             ns = with_answer(ns, name, exercise, source)
         except Exception as err:  # a wrong answer that does not even define its names
             return False, f"raised {type(err).__name__} while defining"
-    result = run_check(exercise, 1, visible_checks(name)[exercise], dict(ns))
+    with torch.enable_grad():  # an answer that leaves gradient tracking off leaves it off for this run only
+        result = run_check(exercise, 1, visible_checks(name)[exercise], dict(ns))
     return result.passed, result.message
 
 

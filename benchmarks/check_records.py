@@ -1,0 +1,119 @@
+"""A test cell's hidden checks against every right and wrong answer on file, in-process, in seconds.
+
+    .venv/bin/python benchmarks/check_records.py 05_adversarial/05_adversarial test_ex5_adv_train ex5_adv_train \
+        [--only adv_train/hands_back_what_it_was_given] [--seeds 2] [--blind-wrong] [--extra-gids a,b]
+
+Before a new record lands: the solution's hidden test cell runs with the answer cell replaced by
+each right answer (tests/mutants' CORRECT, every blind round's CORRECT) and each wrong one
+(tests/mutants' MUTANTS; with --blind-wrong the blind rounds' too). Expected values come from the
+solution's own run under a random seed and a second seed (`checks_from_reference`, so guessable
+and gated checks are told apart as in grading); each answer's records are judged by `verdict_of`,
+the grader's own comparison. Prints every FALSE FAIL (a right answer failing a check: fix the record
+or the text), every MISS among the wrong answers, and a summary. Exits 1 on a false fail.
+
+It is a fast first look, not the grade: no sandbox, no kernel, the notebook's light setup cells only
+(tests/adapters.py); a test cell that reads a training run's results needs `--extra CODE` to define
+them. `make test` (tests/test_grading.py) grades the real way.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import deeplabs.grading as grading  # noqa: E402
+from deeplabs.protocol import ACTIVE_ENV, SEED_ENV  # noqa: E402
+from labgrader.grade.compare import verdict_of  # noqa: E402
+from labgrader.grade.records import checks_from_reference  # noqa: E402
+from labgrader.notebook import HIDDEN_BEGIN, HIDDEN_END  # noqa: E402
+
+from benchmarks.blind.answers import BLIND, load_answers  # noqa: E402
+from tests.adapters import nbgrader, notebook_namespace, source_notebook, with_answer  # noqa: E402
+
+
+def answers(name: str, gids: list[str], blind_wrong: bool) -> tuple[list, list]:
+    """([(label, source)] right, [(label, source)] wrong) for the answer grade ids `gids`."""
+    rounds = sorted((p for p in BLIND.glob("round*") if p.name[5:].isdigit()), key=lambda p: int(p.name[5:]))
+    right, wrong = [], []
+    for folder in [REPO / "tests" / "mutants", *rounds]:
+        module = load_answers(folder, name)
+        if module is None:
+            continue
+        tag = "mutants" if folder.name == "mutants" else folder.name
+        for gid in gids:
+            right += [(f"{tag}:{gid}:{label}", src) for label, src in getattr(module, "CORRECT", {}).get(gid, [])]
+            if tag == "mutants" or blind_wrong:
+                wrong += [(f"{tag}:{gid}:{label}", src) for label, src in getattr(module, "MUTANTS", {}).get(gid, [])]
+    return right, wrong
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("name", help="lab/notebook, e.g. 01_music_rnn/01_pytorch_primer")
+    ap.add_argument("test_cell", help="the test cell's grade id, e.g. test_ex6_train")
+    ap.add_argument("answer_cell", help="the answer cell's grade id, e.g. ex6_train")
+    ap.add_argument("--only", default="", help="comma-separated record names (default: all of the cell's)")
+    ap.add_argument("--seeds", type=int, default=2, help="secret seeds to try (default 2)")
+    ap.add_argument("--blind-wrong", action="store_true", help="the blind rounds' wrong answers too")
+    ap.add_argument("--extra-gids", default="", help="more answer grade ids whose answers to try")
+    ap.add_argument("--extra", default="", help="code run once after the setup cells (a training run's results)")
+    args = ap.parse_args(argv)
+
+    only = {n for n in args.only.split(",") if n}
+    cell = next(c for c in source_notebook(args.name).cells if nbgrader(c).get("grade_id") == args.test_cell)
+    hidden = cell.source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
+    base = notebook_namespace(args.name)
+    if args.extra:
+        exec(args.extra, base)
+    published: list[dict] = []
+    grading._publish = lambda entry: published.append(json.loads(json.dumps(entry)))  # as the grader reads them
+    os.environ[ACTIVE_ENV] = "1"
+
+    def run(source: str | None, seed: int) -> tuple[dict | list, str | None]:
+        ns = base if source is None else with_answer(base, args.name, args.answer_cell, source)
+        os.environ[SEED_ENV] = str(seed)
+        published.clear()
+        try:
+            exec(compile(hidden, f"<{args.test_cell}>", "exec"), dict(ns))
+        except Exception as err:  # a hidden cell that raises is the answer's loss too
+            return [], f"{type(err).__name__}: {err}"
+        return [{"entry": e, "cell": args.test_cell} for e in published], None
+
+    right, wrong = answers(args.name, [args.answer_cell, *filter(None, args.extra_gids.split(","))],
+                           args.blind_wrong)
+    false_fails = caught = 0
+    for k in range(args.seeds):
+        seed = random.randrange(2**31)
+        reference, err = run(None, seed)
+        if err:
+            print(f"the solution's hidden cell raises: {err}")
+            return 1
+        checks = [c for c in checks_from_reference(reference, run(None, seed + 1)[0]) if not only or c.name in only]
+        print(f"seed {seed}: {len(checks)} checks; guessable or gated: {[c.name for c in checks if c.guessable]}")
+        for label, source in right:
+            records, err = run(source, seed)
+            got = {r["entry"]["name"]: r["entry"] for r in records}
+            for check in checks:
+                verdict = verdict_of(check, got.get(check.name))
+                if not verdict.passed:
+                    false_fails += 1
+                    print(f"  FALSE FAIL {check.name} | {label[:80]} | {(err or verdict.message)[:200]}")
+        for label, source in wrong if k == 0 else []:
+            records, err = run(source, seed)
+            got = {r["entry"]["name"]: r["entry"] for r in records}
+            failed = [c.name for c in checks if not verdict_of(c, got.get(c.name)).passed]
+            caught += bool(failed)
+            print(f"  {'caught' if failed else 'MISS  '} {label[:90]} {failed[:3]}")
+    print(f"{len(right)} right answers, {false_fails} false fails over {args.seeds} seeds; "
+          f"{len(wrong)} wrong answers, {caught} caught by these checks")
+    return 1 if false_fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

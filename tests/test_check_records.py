@@ -1,0 +1,17 @@
+"""benchmarks/check_records.py: the authors' first look at a record passes right answers and reports false fails."""
+from benchmarks import check_records
+
+ARGS = ["01_music_rnn/01_pytorch_primer", "test_ex2_softmax", "ex2_softmax", "--seeds", "1"]
+
+
+def test_right_answers_pass_and_wrong_ones_are_caught(capsys):
+    assert check_records.main(ARGS) == 0
+    out = capsys.readouterr().out
+    assert " 0 false fails" in out and "MISS" not in out
+
+
+def test_a_wrong_answer_filed_as_right_is_a_false_fail(monkeypatch, capsys):
+    wrong = "def softmax(logits):\n    return logits.exp() / logits.exp().sum(0)\n"  # over the wrong dimension
+    monkeypatch.setattr(check_records, "answers", lambda *a: ([("filed as right", wrong)], []))
+    assert check_records.main(ARGS) == 1
+    assert "FALSE FAIL" in capsys.readouterr().out
