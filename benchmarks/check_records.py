@@ -28,6 +28,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import deeplabs.grading as grading  # noqa: E402
+import torch  # noqa: E402
 from deeplabs.protocol import ACTIVE_ENV, SEED_ENV  # noqa: E402
 from labgrader.grade.compare import verdict_of  # noqa: E402
 from labgrader.grade.records import checks_from_reference  # noqa: E402
@@ -80,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ[SEED_ENV] = str(seed)
         published.clear()
         try:
-            exec(compile(hidden, f"<{args.test_cell}>", "exec"), dict(ns))
+            with torch.enable_grad():  # as a fresh kernel: an earlier answer may have left tracking off
+                exec(compile(hidden, f"<{args.test_cell}>", "exec"), dict(ns))
         except Exception as err:  # a hidden cell that raises is the answer's loss too
             return [], f"{type(err).__name__}: {err}"
         return [{"entry": e, "cell": args.test_cell} for e in published], None
