@@ -182,6 +182,23 @@ def test_record_publishes_json_seeded_by_grader(monkeypatch):
     assert lines[5]["hint"] == "look at the sign"
 
 
+def test_every_record_starts_with_gradient_tracking_on(monkeypatch):
+    # an earlier answer left tracking off: each case still starts with it on, and the notebook's own
+    # mode is what it was once the record is published
+    import deeplabs.grading as grading
+
+    published = []
+    monkeypatch.setattr(grading, "_publish", published.append)
+    monkeypatch.setenv("DEEPLABS_GRADER", "1")
+    torch.set_grad_enabled(False)
+    try:
+        record("mode", lambda g: torch.is_grad_enabled())
+        assert not torch.is_grad_enabled()
+    finally:
+        torch.set_grad_enabled(True)
+    assert published[0]["value"] is True
+
+
 def test_encode_refuses_objects_it_cannot_represent_safely():
     assert encode({"a": (1, np.float32(2.5), torch.tensor([True]))}) == {
         "a": [1, 2.5, {"__tensor__": "bool", "shape": [1], "data": [True]}]}

@@ -106,7 +106,11 @@ def _publish(entry: dict) -> None:
 
 def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = None,
            weight: float = 1.0, hint: str | None = None) -> dict | None:
-    """Run `fn(generator)` and publish its output for the grader (no-op when not grading)."""
+    """Run `fn(generator)` and publish its output for the grader (no-op when not grading).
+
+    Every case starts from the same state whatever ran before it: torch seeded from the case's name,
+    and gradient tracking on (an answer that left it off loses points in its own exercise, not in
+    every later one); the notebook's own grad mode is back as it was afterwards."""
     if not grading():
         return None
     seed = case_seed(name)
@@ -115,7 +119,8 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
     if hint:
         entry["hint"] = hint
     try:
-        entry["value"] = encode(fn(torch.Generator().manual_seed(seed)))
+        with torch.enable_grad():
+            entry["value"] = encode(fn(torch.Generator().manual_seed(seed)))
     except NotImplementedError:
         entry["error"] = "not implemented"
     except Exception as err:  # the grader reports its type; the notebook goes on
