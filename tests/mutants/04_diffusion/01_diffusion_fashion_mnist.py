@@ -488,3 +488,37 @@ MUTANTS["ex8_guidance"] += [
      _sub(_sub(_CFG_SRC, "    B = x.shape[0]\n", "    model.eval()\n    B = x.shape[0]\n"),
           "    return eps_uncond", "    model.train()\n    return eps_uncond")),
 ]
+
+# blind round 11: wrong answers that kept their points until their own checks were added
+MUTANTS["ex1_schedule"] += [
+    ("linear betas as beta_start + (beta_end - beta_start) i / (T - 1): NaN for a one-step schedule "
+     "(blind round 11)",
+     _sub(_SCHED_OK, "torch.linspace(beta_start, beta_end, num_steps, dtype=torch.float32)",
+          "beta_start + (beta_end - beta_start) * torch.arange(num_steps, dtype=torch.float32) / (num_steps - 1)")),
+]
+MUTANTS["ex2_forward"] += [
+    ("coefficients by torch.take with the caller's t: int32 steps raise (blind round 11)",
+     _sub(CORRECT["ex2_forward"][0][1], "schedule.alpha_bars[t]", "torch.take(schedule.alpha_bars, t)")),
+    ("square roots cached as new attributes on the caller's schedule (blind round 11)", '''
+def q_sample(x0, t, noise, schedule):
+    if not hasattr(schedule, "sqrt_alpha_bars"):
+        schedule.sqrt_alpha_bars = schedule.alpha_bars.sqrt()
+        schedule.sqrt_one_minus_alpha_bars = (1 - schedule.alpha_bars).sqrt()
+    shape = (x0.shape[0],) + (1,) * (x0.dim() - 1)
+    a, b = schedule.sqrt_alpha_bars[t].view(shape), schedule.sqrt_one_minus_alpha_bars[t].view(shape)
+    return (a * x0 + b * noise).to(x0.dtype)
+'''),
+]
+MUTANTS["ex5_loss"] += [
+    ("noising between set_grad_enabled(False) and set_grad_enabled(True): a caller under torch.no_grad() "
+     "gets gradient tracking back on (blind round 11)",
+     _sub(_LOSS_SRC, "    return F.mse_loss(model(q_sample(x0, t, noise, schedule), t, y), noise)\n",
+          "    torch.set_grad_enabled(False)\n    x_t = q_sample(x0, t, noise, schedule)\n"
+          "    torch.set_grad_enabled(True)\n    return F.mse_loss(model(x_t, t, y), noise)\n")),
+]
+MUTANTS["ex8_guidance"] += [
+    ("parameters frozen for the call, then requires_grad_(True): a frozen model comes back trainable "
+     "(blind round 11)",
+     _sub(_sub(_CFG_SRC, "    B = x.shape[0]\n", "    model.requires_grad_(False)\n    B = x.shape[0]\n"),
+          "    return eps_uncond", "    model.requires_grad_(True)\n    return eps_uncond")),
+]
