@@ -265,3 +265,16 @@ for _gid, _label, _given, _changed in [
 MUTANTS["ex2_train"].append(("sigmoid, then F.binary_cross_entropy on the probabilities", _TRAIN.format(**{
     **_TRAIN_OK, "step": _STEP_OK.replace("F.binary_cross_entropy_with_logits(model(xb), yb)",
                                           "F.binary_cross_entropy(torch.sigmoid(model(xb)), yb)")})))
+
+# Blind round 11 (benchmarks/blind/round11): BatchNorm2d with a cumulative average of its running statistics,
+# logits clamped in forward, a float64 model turned float32 by the evaluation.
+MUTANTS["ex1_cnn"] += [
+    ("BatchNorm2d(momentum=None): cumulative running statistics, not PyTorch's default (blind round 11)",
+     _CNN.format(**{**_CNN_OK, "block1": "nn.BatchNorm2d(f, momentum=None), nn.ReLU(),"}).replace(
+         "nn.BatchNorm2d(2 * f)", "nn.BatchNorm2d(2 * f, momentum=None)").replace(
+         "nn.BatchNorm2d(4 * f)", "nn.BatchNorm2d(4 * f, momentum=None)")),
+    ("logits clamped to [-15, 15] in forward 'for a stable sigmoid' (blind round 11)",
+     _CNN.format(**{**_CNN_OK, "forward": "self.net(x).squeeze(-1).clamp(-15.0, 15.0)"})),
+]
+MUTANTS["ex3_evaluate"].append(("model.float() 'so the dtypes match': a float64 model comes back float32 (blind round 11)",
+                                _EVAL.format(**{**_EVAL_OK, "mode": "model.eval().float()"})))

@@ -282,6 +282,9 @@ MUTANTS = {
         ("losses kept as tensors (no .item())", _TRAIN.format(**{**_TRAIN_OK, "item": "loss"})),
         ("generator re-created every epoch", _TRAIN.format(**{**_TRAIN_OK, "gen_once": "", "gen_each": "    " + _GEN})),
         ("no zero_grad: gradients accumulate", _TRAIN.format(**{**_TRAIN_OK, "zero": ""})),
+        ("zero_grad after the step: the first backward adds to the .grad the caller held (blind round 11)",
+         _TRAIN.format(**{**_TRAIN_OK, "zero": "",
+                          "sched": "            scheduler.step()\n            optimizer.zero_grad()\n"})),
     ],
 }
 
