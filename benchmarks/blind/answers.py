@@ -42,3 +42,22 @@ def replace_once(source: str, old: str, new: str) -> str:
     """`source` with its one occurrence of `old` replaced by `new` (an edit that matches twice or never is a typo)."""
     assert source.count(old) == 1, f"{old!r} occurs {source.count(old)} times"
     return source.replace(old, new)
+
+
+def wrong_answers(number: int, name: str, starts: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
+    """Round `number`'s wrong answers of notebook `name`, picked by exercise and by how each label
+    starts (tests/mutants keeps a round's misses this way instead of copying their sources); a start
+    that matches no label or several is an error."""
+    module = load_answers(BLIND / f"round{number}", name)
+    if module is None:
+        raise FileNotFoundError(f"round {number} has no answers for {name}")
+    picked = {}
+    for gid, wanted in starts.items():
+        picked[gid] = []
+        for start in wanted:
+            matches = [(label, source) for label, source in module.MUTANTS[gid] if label.startswith(start)]
+            if len(matches) != 1:
+                raise KeyError(f"round {number}, {name}, {gid}: {len(matches)} wrong answers start with {start!r}")
+            label, source = matches[0]
+            picked[gid].append((f"{label} (blind round {number})", source))
+    return picked

@@ -102,7 +102,26 @@ def check_mse_gradient(mse_gradient) -> None:
         w, x, y = torch.tensor([2.0]), torch.tensor([[1.0], [2.0]]), torch.zeros(2)
         with c.case("hand-worked case: L = mean((xw - y)^2) = 10, dL/dw = 10",
                     hint="loss = ((x @ w - y) ** 2).mean(); loss.backward(); return the gradient of w"):
-            assert_close(mse_gradient(w, x, y), torch.tensor([10.0]), "dL/dw")
+            result = mse_gradient(w, x, y)
+            assert_close(result, torch.tensor([10.0]), "dL/dw")
+            assert result.dtype == torch.float32, f"float32 inputs gave a {result.dtype} gradient"
+        with c.case("two weights: w = [1, -1], x = [[1, 2], [3, 4], [0, 1]], y = 0 give dL/dw = [-8/3, -14/3]",
+                    hint="x @ w is a matrix-vector product, one prediction per row; x * w multiplies entry by entry"):
+            w2, x2 = torch.tensor([1.0, -1.0]), torch.tensor([[1.0, 2.0], [3.0, 4.0], [0.0, 1.0]])
+            assert_close(mse_gradient(w2, x2, torch.zeros(3)), torch.tensor([-8 / 3, -14 / 3]), "dL/dw")
+        with c.case("the result is a plain tensor: no graph behind it, no requires_grad",
+                    hint="return the .grad of your copy (or autograd.grad's result) as it is, without create_graph"):
+            result = mse_gradient(w, x, y)
+            assert not result.requires_grad and result.grad_fn is None, "the gradient carries a graph"
+        with c.case("a caller's w that requires grad and holds a .grad, and x that requires grad, keep all of it",
+                    hint="work on a detached copy of w; leave the caller's w.grad and x.requires_grad as they were"):
+            w_held = torch.tensor([2.0], requires_grad=True)
+            w_held.grad = torch.tensor([5.0])
+            x_held = x.clone().requires_grad_(True)
+            assert_close(mse_gradient(w_held, x_held, y), torch.tensor([10.0]), "dL/dw")
+            assert w_held.grad is not None and torch.equal(w_held.grad, torch.tensor([5.0])), \
+                f"the caller's w.grad became {w_held.grad}"
+            assert w_held.requires_grad and x_held.requires_grad, "the caller's w or x stopped requiring grad"
         with c.case("the caller's w is left alone (no requires_grad, no .grad)",
                     hint="work on w.detach().clone().requires_grad_(True), not on w itself"):
             mse_gradient(w, x, y)

@@ -369,3 +369,12 @@ for _gid, _label, _given, _changed in [
     _template = CORRECT[_gid][0][1]
     assert _template.count(_given) == 1, f"{_gid}: the template's signature drifted ({_given!r})"
     MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
+
+# Blind round 11's answers that kept their points until their own checks were added (the sources stay there).
+from benchmarks.blind.answers import wrong_answers  # noqa: E402
+
+for _gid, _answers in wrong_answers(11, "01_music_rnn/02_music_generation", {
+    "ex4_loss": ["logits cast to float32 first"],
+    "ex6_sample": ["the whole text re-fed from a blank state"],
+}).items():
+    MUTANTS[_gid] += _answers

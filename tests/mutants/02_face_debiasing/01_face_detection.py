@@ -278,3 +278,9 @@ MUTANTS["ex1_cnn"] += [
 ]
 MUTANTS["ex3_evaluate"].append(("model.float() 'so the dtypes match': a float64 model comes back float32 (blind round 11)",
                                 _EVAL.format(**{**_EVAL_OK, "mode": "model.eval().float()"})))
+
+# Blind round 11's answer that a regrade under another secret seed let through, until train/mean_loss_exact.
+from benchmarks.blind.answers import wrong_answers  # noqa: E402
+
+MUTANTS["ex2_train"] += wrong_answers(11, "02_face_debiasing/01_face_detection",
+                                      {"ex2_train": ["epoch mean rounded to 3 decimals"]})["ex2_train"]

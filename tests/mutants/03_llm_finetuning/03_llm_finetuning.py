@@ -921,3 +921,19 @@ MUTANTS["ex6_inject"] += [
         _INJECT_SRC, "    for _, parent in", "    model.eval()\n    for _, parent in"),
         "    return model\n", "    model.train()\n    return model\n")),
 ]
+
+# Blind round 11's answers that kept their points until their own checks were added (the sources stay there).
+from benchmarks.blind.answers import wrong_answers  # noqa: E402
+
+for _gid, _answers in wrong_answers(11, "03_llm_finetuning/03_llm_finetuning", {
+    "ex1_next_token": ["the last logits cast .float()", "softmax with dtype=torch.float32"],
+    "ex2_top_k_top_p": ["top-k returns probs itself when k >= V"],
+    "ex3_generate": ["the token fed back with the cache is the argmax"],  # caught under some seeds only, until its record
+    "ex4_lora_layer": ["base.eval() in __init__", "freezing also clears the base's gradients",
+                       "self.base = base.float()"],
+    "ex6_inject": ["frozen through model.children()"],
+    "ex7_examples": ["attention mask = (input_ids != pad_id) | (labels != -100)",
+                     "tokenize_pair also returns the tokenizer's attention_mask lists"],
+    "ex9_train": ["at least one step (max(1, len(batches) // accum_steps))"],
+}).items():
+    MUTANTS[_gid] += _answers
