@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,19 @@ def _seeded():
     torch.set_grad_enabled(True)
 
 
+_LAB_IN_ID = re.compile(r"\d\d_[a-z0-9_]+")  # a lab's folder name at the start of a test id
+
+
+def worker_scope(nodeid: str) -> str:
+    """The unit `make test`'s workers share out: a test file, or one lab of test_grading.py. The lab
+    alone, not the whole id: "[01_music_rnn-hollow]" shares lab 01's sample class with "[01_music_rnn]"
+    (a scope of its own would grade the class again, on the other worker or after another lab)."""
+    path, _, rest = nodeid.partition("::")
+    if path.endswith("test_grading.py") and "[" in rest:
+        return path + "[" + _LAB_IN_ID.match(rest[rest.index("[") + 1:]).group(0)
+    return path
+
+
 class _OneWorkerPerFile:
     """`pytest -n 2` (make test) with whole test files per worker, so module fixtures are built
     once; test_grading.py goes by lab (one sample class each). xdist's own `--dist loadgroup`
@@ -66,10 +80,7 @@ class _OneWorkerPerFile:
 
         class ByFileAndLab(LoadScopeScheduling):
             def _split_scope(self, nodeid: str) -> str:
-                path, _, rest = nodeid.partition("::")
-                if path.endswith("test_grading.py") and "[" in rest:
-                    return path + rest[rest.index("["):]
-                return path
+                return worker_scope(nodeid)
 
         return ByFileAndLab(config, log)
 
