@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
 from benchmarks.blind.probe_kit import flat_params, seeded  # noqa: E402
-from benchmarks.blind.proofs import attempt, earlier_proofs, extend, from_thunks, main  # noqa: E402
+from benchmarks.blind.proofs import earlier_proofs, extend, from_thunks, main  # noqa: E402
 
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
