@@ -937,3 +937,10 @@ for _gid, _answers in wrong_answers(11, "03_llm_finetuning/03_llm_finetuning", {
     "ex9_train": ["at least one step (max(1, len(batches) // accum_steps))"],
 }).items():
     MUTANTS[_gid] += _answers
+
+# Blind round 12's misses (the sources stay in benchmarks/blind/round12).
+for _gid, _answers in wrong_answers(12, "03_llm_finetuning/03_llm_finetuning", {
+    "ex2_top_k_top_p": ["top-p returns probs itself when p >= 1"],
+    "ex3_generate": ["pick given the last logits cast .float()"],
+}).items():
+    MUTANTS[_gid] += _answers
