@@ -292,3 +292,10 @@ for _gid, _answers in wrong_answers(11, "01_music_rnn/01_pytorch_primer", {
     "ex6_train": ["optimizer.zero_grad() after step()"],
 }).items():
     MUTANTS[_gid] += _answers
+
+# Blind round 12's answers that kept their points until their own checks were added (the sources stay there).
+for _gid, _answers in wrong_answers(12, "01_music_rnn/01_pytorch_primer", {
+    "ex3_autograd": ["x.grad = None and y.grad = None at the end"],
+    "ex4_dense": ["W drawn with NumPy's np.random.randn"],
+}).items():
+    MUTANTS[_gid] += _answers

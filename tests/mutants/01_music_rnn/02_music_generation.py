@@ -378,3 +378,11 @@ for _gid, _answers in wrong_answers(11, "01_music_rnn/02_music_generation", {
     "ex6_sample": ["the whole text re-fed from a blank state"],
 }).items():
     MUTANTS[_gid] += _answers
+
+# Blind round 12's answers that kept their points until their own checks were added (the sources stay there).
+for _gid, _answers in wrong_answers(12, "01_music_rnn/02_music_generation", {
+    "ex1_vocab": ["build_vocab scans only the first 100,000 characters"],
+    "ex2_batch": ["windows taken with ids.as_strided"],
+    "ex3_model": ["an explicit zero state"],
+}).items():
+    MUTANTS[_gid] += _answers
