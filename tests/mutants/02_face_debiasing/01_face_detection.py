@@ -284,3 +284,8 @@ from benchmarks.blind.answers import wrong_answers  # noqa: E402
 
 MUTANTS["ex2_train"] += wrong_answers(11, "02_face_debiasing/01_face_detection",
                                       {"ex2_train": ["epoch mean rounded to 3 decimals"]})["ex2_train"]
+
+# Blind round 12's answer that kept full marks, until evaluate/default_batch_size.
+for _gid, _answers in wrong_answers(12, "02_face_debiasing/01_face_detection",
+                                    {"ex3_evaluate": ["default batch_size=64"]}).items():
+    MUTANTS[_gid] += _answers

@@ -43,12 +43,12 @@ _DEBIAS_OK = dict(bce='F.binary_cross_entropy_with_logits(logit, y, reduction="n
 _RESAMPLE = '''
 def resampling_probabilities(mu, bins=10, smoothing=1e-3):
     {mu_line}
-    p = torch.zeros(mu.shape[0])
+    p = torch.zeros(mu.shape[0], dtype=mu.dtype)
     for j in range(mu.shape[1]):
         values = mu[:, j]
         lo, hi = {lohi}
         index = {index}
-        density = torch.bincount(index, minlength=bins).float()
+        density = torch.bincount(index, minlength=bins).to(mu.dtype)
         density = density / density.sum()
 {smooth}
         p_j = {p_j}
@@ -150,16 +150,15 @@ def resampling_probabilities(mu, bins=10, smoothing=1e-3):
     n = mu.shape[0]
     lo, hi = mu.min(dim=0).values, mu.max(dim=0).values              # (L,)
     index = ((mu - lo) / (hi - lo) * bins).long().clamp(0, bins - 1)  # (N, L)
-    density = F.one_hot(index, bins).sum(dim=0).float() / n          # (L, bins)
+    density = F.one_hot(index, bins).sum(dim=0).to(mu.dtype) / n     # (L, bins)
     density = (density + smoothing) / (density + smoothing).sum(dim=1, keepdim=True)
     p = 1.0 / torch.gather(density, 1, index.T).T                    # (N, L)
     p = p / p.sum(dim=0, keepdim=True)
     p = p.max(dim=1).values
     return p / p.sum()
 '''
-_RESAMPLE_DOUBLE = _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "mu = mu.double()  # exact bins, cast back at the end",
-                                       "ret": "(p / p.sum()).float()"}).replace(
-    "torch.zeros(mu.shape[0])", "torch.zeros(mu.shape[0], dtype=torch.float64)")
+_RESAMPLE_DOUBLE = _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "dtype, mu = mu.dtype, mu.double()  # exact bins, cast back",
+                                       "ret": "(p / p.sum()).to(dtype)"})
 
 _TRAIN_SPLIT = '''
 import math
@@ -267,7 +266,7 @@ MUTANTS = {
             "        density = density / density.sum()\n" + _SMOOTH_OK, _SMOOTH_OK)),
         ("mu shifted in place (changes the caller's tensor)", _RESAMPLE.format(**{**_RESAMPLE_OK, "mu_line": "mu -= mu.min(dim=0).values"})),
         ("probabilities accumulated in float64", _RESAMPLE.format(**_RESAMPLE_OK).replace(
-            "torch.zeros(mu.shape[0])", "torch.zeros(mu.shape[0], dtype=torch.float64)")),
+            "torch.zeros(mu.shape[0], dtype=mu.dtype)", "torch.zeros(mu.shape[0], dtype=torch.float64)")),
     ],
     "ex6_train": [
         ("weights computed once, before the first epoch", _TRAIN.format(**{**_TRAIN_OK, "before": _W_EACH.replace("        ", "    ", 1), "weights": ""})),
@@ -316,3 +315,14 @@ CORRECT = {
         ("math.ceil, idx.split, progress over batches", _TRAIN_SPLIT),
     ],
 }
+
+# Blind round 12's answers that kept full marks, until vae_loss/keeps_float64, sample_latent/float64_noise,
+# sample_latent/keeps_float16, dbvae/float64_model and resampling/keeps_float64.
+from benchmarks.blind.answers import wrong_answers  # noqa: E402
+
+for _gid, _answers in wrong_answers(12, "02_face_debiasing/02_dbvae", {
+        "ex1_vae_loss": ["(...).float() on the result"],
+        "ex2_reparameterise": ["eps = torch.randn(mu.shape)", "exp(0.5 * logvar.float())"],
+        "ex3_dbvae": ["self.encoder(x.float())"],
+        "ex5_resampling": ["bincount(...).float()"]}).items():
+    MUTANTS[_gid] += _answers
