@@ -522,3 +522,13 @@ MUTANTS["ex8_guidance"] += [
      _sub(_sub(_CFG_SRC, "    B = x.shape[0]\n", "    model.requires_grad_(False)\n    B = x.shape[0]\n"),
           "    return eps_uncond", "    model.requires_grad_(True)\n    return eps_uncond")),
 ]
+
+from benchmarks.blind.answers import wrong_answers  # noqa: E402
+
+for _gid, _answers in wrong_answers(12, "04_diffusion/01_diffusion_fashion_mnist", {
+    "ex1_schedule": ["betas cast with .float() at the top of make_schedule"],
+    "ex2_forward": ["@torch.no_grad() on q_sample"],
+    "ex4_resblock": ["x and emb cast with .float() at the top"],
+    "ex5_loss": ["'no label' taken as one past the largest label of the batch"],
+}).items():
+    MUTANTS[_gid] += _answers
