@@ -131,6 +131,29 @@ def check_accuracy_under_attack(accuracy_under_attack) -> None:
         with c.case("returns a Python float", hint="use .item() or float(...)"):
             assert isinstance(accuracy_under_attack(model, x, y), float)
 
+        def needs_gradients(m, xb, yb):  # an attack that takes gradients for a copy of its batch
+            copy = xb.detach().clone().requires_grad_(True)
+            (grad,) = torch.autograd.grad(m(copy).sum(), copy)
+            return (copy + 0.0 * grad).detach()
+
+        with c.case("the caller's x comes back as given: it does not start requiring grad",
+                    hint="an attack takes gradients for its own copy of a batch: never call requires_grad_ on x"):
+            accuracy_under_attack(model, x, y, attack=needs_gradients, batch_size=2)
+            assert not x.requires_grad, "x now requires grad"
+
+        def noisy(m, xb, yb):  # a random attack: it draws from torch's global generator
+            return xb + 0.01 * torch.rand_like(xb)
+
+        with c.case("a random attack leaves torch's global generator moved on (nothing saves and restores it)",
+                    hint="no torch.random.fork_rng / get_rng_state + set_rng_state around the evaluation"):
+            with torch.random.fork_rng(devices=[]):  # the check's own seeding leaves the notebook's stream alone
+                torch.manual_seed(0)
+                untouched = torch.rand(3)
+                torch.manual_seed(0)
+                accuracy_under_attack(model, x, y, attack=noisy, batch_size=2)
+                moved_on = not torch.equal(torch.rand(3), untouched)
+            assert moved_on, "the generator was put back where it was"
+
 
 def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
     with Checks("PGD") as c:
