@@ -61,3 +61,10 @@ def wrong_answers(number: int, name: str, starts: dict[str, list[str]]) -> dict[
             label, source = matches[0]
             picked[gid].append((f"{label} (blind round {number})", source))
     return picked
+
+
+def add_wrong_answers(mutants: dict[str, list[tuple[str, str]]], number: int, name: str,
+                      starts: dict[str, list[str]]) -> None:
+    """Append round `number`'s wrong answers picked by `wrong_answers` to a tests/mutants MUTANTS dict."""
+    for gid, picked in wrong_answers(number, name, starts).items():
+        mutants.setdefault(gid, []).extend(picked)

@@ -281,21 +281,19 @@ CORRECT = {
 }
 
 # Blind round 11's answers that kept their points until their own checks were added (the sources stay there).
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-for _gid, _answers in wrong_answers(11, "01_music_rnn/01_pytorch_primer", {
+add_wrong_answers(MUTANTS, 11, "01_music_rnn/01_pytorch_primer", {
     "ex1_tensors": ["flatten on images.detach()"],
     "ex2_softmax": ["the max shift only for float32 logits"],
     "ex3_autograd": ["x.requires_grad_(False) and y.requires_grad_(False)", "w.grad = None first"],
     "ex4_dense": ["W standardised to an exact sample mean 0"],
     "ex5_mlp": ["MLP's layers kept in an nn.ModuleDict"],
     "ex6_train": ["optimizer.zero_grad() after step()"],
-}).items():
-    MUTANTS[_gid] += _answers
+})
 
 # Blind round 12's answers that kept their points until their own checks were added (the sources stay there).
-for _gid, _answers in wrong_answers(12, "01_music_rnn/01_pytorch_primer", {
+add_wrong_answers(MUTANTS, 12, "01_music_rnn/01_pytorch_primer", {
     "ex3_autograd": ["x.grad = None and y.grad = None at the end"],
     "ex4_dense": ["W drawn with NumPy's np.random.randn"],
-}).items():
-    MUTANTS[_gid] += _answers
+})

@@ -371,18 +371,16 @@ for _gid, _label, _given, _changed in [
     MUTANTS[_gid].append((_label, _template.replace(_given, _changed)))
 
 # Blind round 11's answers that kept their points until their own checks were added (the sources stay there).
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-for _gid, _answers in wrong_answers(11, "01_music_rnn/02_music_generation", {
+add_wrong_answers(MUTANTS, 11, "01_music_rnn/02_music_generation", {
     "ex4_loss": ["logits cast to float32 first"],
     "ex6_sample": ["the whole text re-fed from a blank state"],
-}).items():
-    MUTANTS[_gid] += _answers
+})
 
 # Blind round 12's answers that kept their points until their own checks were added (the sources stay there).
-for _gid, _answers in wrong_answers(12, "01_music_rnn/02_music_generation", {
+add_wrong_answers(MUTANTS, 12, "01_music_rnn/02_music_generation", {
     "ex1_vocab": ["build_vocab scans only the first 100,000 characters"],
     "ex2_batch": ["windows taken with ids.as_strided"],
     "ex3_model": ["an explicit zero state"],
-}).items():
-    MUTANTS[_gid] += _answers
+})

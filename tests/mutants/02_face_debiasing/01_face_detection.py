@@ -280,12 +280,11 @@ MUTANTS["ex3_evaluate"].append(("model.float() 'so the dtypes match': a float64 
                                 _EVAL.format(**{**_EVAL_OK, "mode": "model.eval().float()"})))
 
 # Blind round 11's answer that a regrade under another secret seed let through, until train/mean_loss_exact.
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-MUTANTS["ex2_train"] += wrong_answers(11, "02_face_debiasing/01_face_detection",
-                                      {"ex2_train": ["epoch mean rounded to 3 decimals"]})["ex2_train"]
+add_wrong_answers(MUTANTS, 11, "02_face_debiasing/01_face_detection",
+                  {"ex2_train": ["epoch mean rounded to 3 decimals"]})
 
 # Blind round 12's answer that kept full marks, until evaluate/default_batch_size.
-for _gid, _answers in wrong_answers(12, "02_face_debiasing/01_face_detection",
-                                    {"ex3_evaluate": ["default batch_size=64"]}).items():
-    MUTANTS[_gid] += _answers
+add_wrong_answers(MUTANTS, 12, "02_face_debiasing/01_face_detection",
+                  {"ex3_evaluate": ["default batch_size=64"]})

@@ -318,11 +318,10 @@ CORRECT = {
 
 # Blind round 12's answers that kept full marks, until vae_loss/keeps_float64, sample_latent/float64_noise,
 # sample_latent/keeps_float16, dbvae/float64_model and resampling/keeps_float64.
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-for _gid, _answers in wrong_answers(12, "02_face_debiasing/02_dbvae", {
+add_wrong_answers(MUTANTS, 12, "02_face_debiasing/02_dbvae", {
         "ex1_vae_loss": ["(...).float() on the result"],
         "ex2_reparameterise": ["eps = torch.randn(mu.shape)", "exp(0.5 * logvar.float())"],
         "ex3_dbvae": ["self.encoder(x.float())"],
-        "ex5_resampling": ["bincount(...).float()"]}).items():
-    MUTANTS[_gid] += _answers
+        "ex5_resampling": ["bincount(...).float()"]})

@@ -923,9 +923,9 @@ MUTANTS["ex6_inject"] += [
 ]
 
 # Blind round 11's answers that kept their points until their own checks were added (the sources stay there).
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-for _gid, _answers in wrong_answers(11, "03_llm_finetuning/03_llm_finetuning", {
+add_wrong_answers(MUTANTS, 11, "03_llm_finetuning/03_llm_finetuning", {
     "ex1_next_token": ["the last logits cast .float()", "softmax with dtype=torch.float32"],
     "ex2_top_k_top_p": ["top-k returns probs itself when k >= V"],
     "ex3_generate": ["the token fed back with the cache is the argmax"],  # caught under some seeds only, until its record
@@ -935,12 +935,10 @@ for _gid, _answers in wrong_answers(11, "03_llm_finetuning/03_llm_finetuning", {
     "ex7_examples": ["attention mask = (input_ids != pad_id) | (labels != -100)",
                      "tokenize_pair also returns the tokenizer's attention_mask lists"],
     "ex9_train": ["at least one step (max(1, len(batches) // accum_steps))"],
-}).items():
-    MUTANTS[_gid] += _answers
+})
 
 # Blind round 12's misses (the sources stay in benchmarks/blind/round12).
-for _gid, _answers in wrong_answers(12, "03_llm_finetuning/03_llm_finetuning", {
+add_wrong_answers(MUTANTS, 12, "03_llm_finetuning/03_llm_finetuning", {
     "ex2_top_k_top_p": ["top-p returns probs itself when p >= 1"],
     "ex3_generate": ["pick given the last logits cast .float()"],
-}).items():
-    MUTANTS[_gid] += _answers
+})

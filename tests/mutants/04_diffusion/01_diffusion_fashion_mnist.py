@@ -523,12 +523,11 @@ MUTANTS["ex8_guidance"] += [
           "    return eps_uncond", "    model.requires_grad_(True)\n    return eps_uncond")),
 ]
 
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-for _gid, _answers in wrong_answers(12, "04_diffusion/01_diffusion_fashion_mnist", {
+add_wrong_answers(MUTANTS, 12, "04_diffusion/01_diffusion_fashion_mnist", {
     "ex1_schedule": ["betas cast with .float() at the top of make_schedule"],
     "ex2_forward": ["@torch.no_grad() on q_sample"],
     "ex4_resblock": ["x and emb cast with .float() at the top"],
     "ex5_loss": ["'no label' taken as one past the largest label of the batch"],
-}).items():
-    MUTANTS[_gid] += _answers
+})

@@ -358,8 +358,8 @@ MUTANTS["ex3_pgd"] += _leaves_model_changed(_PGD_OK, "    x = x.detach()\n")
 MUTANTS["ex4_targeted"] += _leaves_model_changed(_TARGETED_OK, "    x = x.detach()\n")
 
 # Blind round 12's misses that now have records (the sources stay in benchmarks/blind/round12).
-from benchmarks.blind.answers import wrong_answers  # noqa: E402
+from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 
-MUTANTS["ex2_accuracy"] += wrong_answers(12, "05_adversarial/05_adversarial", {"ex2_accuracy": [
+add_wrong_answers(MUTANTS, 12, "05_adversarial/05_adversarial", {"ex2_accuracy": [
     "x = x.to(device).requires_grad_(True)", "the whole evaluation inside torch.random.fork_rng",
-    "batch starts range(0, len(x) - 1, batch_size)"]})["ex2_accuracy"]
+    "batch starts range(0, len(x) - 1, batch_size)"]})
