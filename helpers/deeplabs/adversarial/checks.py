@@ -74,6 +74,13 @@ def check_fgsm(fgsm) -> None:
                 ignores_last.weight.copy_(torch.cat([torch.eye(3), torch.zeros(3, 1)], dim=1))
                 ignores_last.bias.zero_()
             assert_close(fgsm(ignores_last, _point(0.5, 0.5, 0.5, 0.5), y, 0.1), _point(0.4, 0.6, 0.6, 0.5), "x_adv")
+        with c.case("a model sure of the label (logits [x0 - x1 + 15, x1 - x0 - 15]): [.5, .5] -> [.4, .6]",
+                    hint="the gradient here is tiny (about 1e-13) but not 0: its sign still moves every pixel by eps"):
+            sure = nn.Linear(2, 2)
+            with torch.no_grad():
+                sure.weight.copy_(torch.tensor([[1.0, -1.0], [-1.0, 1.0]]))
+                sure.bias.copy_(torch.tensor([15.0, -15.0]))
+            assert_close(fgsm(sure, _point(0.5, 0.5), y, 0.1), _point(0.4, 0.6), "x_adv")
         with c.case("pixels stay in [0, 1]: x = [.05, .98, .5] -> [0, 1, .6]",
                     hint="clamp the result to [0, 1]: it must still be an image"):
             assert_close(fgsm(model, _point(0.05, 0.98, 0.5), y, 0.1), _point(0.0, 1.0, 0.6), "x_adv")
@@ -140,6 +147,11 @@ def check_accuracy_under_attack(accuracy_under_attack) -> None:
                     hint="an attack takes gradients for its own copy of a batch: never call requires_grad_ on x"):
             accuracy_under_attack(model, x, y, attack=needs_gradients, batch_size=2)
             assert not x.requires_grad, "x now requires grad"
+        with c.case("a parameter the caller froze stays frozen",
+                    hint="evaluating needs no requires_grad_ on the model: an attack takes the gradient of its batch"):
+            frozen = identity_classifier().requires_grad_(False)
+            accuracy_under_attack(frozen, x, y, attack=needs_gradients, batch_size=2)
+            assert not any(p.requires_grad for p in frozen.parameters()), "frozen parameters now require grad"
 
         def noisy(m, xb, yb):  # a random attack: it draws from torch's global generator
             return xb + 0.01 * torch.rand_like(xb)
@@ -232,6 +244,15 @@ def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | Non
                     hint="run all `steps` steps: no early stop once the model predicts the target"):
             got = targeted_pgd(lin, _point(0.2, 0.2, 0.9), torch.tensor([2]), eps=0.1, alpha=0.02, steps=3)
             assert_close(got, _point(0.14, 0.14, 0.96), "x_adv")
+        with c.case("a model sure of class 0 (logits x + [200, 0, 0]), one step toward class 2: "
+                    "[.5, .5, .5] -> [.48, .5, .52]",
+                    hint="the target's probability is 0 here: L is the cross-entropy of the logits "
+                         "(F.cross_entropy), which still has a gradient; a loss built on the softmax has none"):
+            sure = identity_classifier()
+            with torch.no_grad():
+                sure.bias.copy_(torch.tensor([200.0, 0.0, 0.0]))
+            got = targeted_pgd(sure, _point(0.5, 0.5, 0.5), torch.tensor([2]), eps=0.1, alpha=0.02, steps=1)
+            assert_close(got, _point(0.48, 0.5, 0.52), "x_adv")
         _ball_and_range(c, lambda xs: targeted_pgd(lin, xs, torch.full((len(xs),), 1), eps=0.1, alpha=0.03, steps=6),
                         torch.rand(16, 3), 0.1, "every step")
         x_in = torch.rand(4, 3, generator=torch.Generator().manual_seed(2))

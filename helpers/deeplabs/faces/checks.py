@@ -246,6 +246,14 @@ def check_debiasing_loss(debiasing_loss) -> None:
             out = debiasing_loss(torch.zeros(2), torch.tensor([1.0, 0.0]), x2, ones, torch.zeros(2, 2),
                                  torch.zeros(2, 2), 1.0)
             assert_close(out, math.log(2.0) + 0.5, "loss")
+        with c.case("the KL term, weighted by kl_weight, for faces only: [face mu = 1, non-face mu = 2], "
+                    "kl_weight 0.5 → ln 2 + 0.25",
+                    hint="pass mu, logvar and kl_weight on to vae_loss as they are given, "
+                         "and weight each image's VAE loss by its label y"):
+            x2 = torch.zeros(2, 3, 2, 2)
+            mu2 = torch.tensor([[1.0, 1.0], [2.0, 2.0]])
+            out = debiasing_loss(torch.zeros(2), torch.tensor([1.0, 0.0]), x2, x2, mu2, torch.zeros(2, 2), 0.5)
+            assert_close(out, math.log(2.0) + 0.25, "loss")
 
 
 def check_resampling_probabilities(resampling_probabilities) -> None:

@@ -297,3 +297,11 @@ add_wrong_answers(MUTANTS, 12, "01_music_rnn/01_pytorch_primer", {
     "ex3_autograd": ["x.grad = None and y.grad = None at the end"],
     "ex4_dense": ["W drawn with NumPy's np.random.randn"],
 })
+
+# Blind round 13's answers that kept their points until their own checks were added (the sources stay there).
+add_wrong_answers(MUTANTS, 13, "01_music_rnn/01_pytorch_primer", {
+    "ex1_tensors": ["standardize returns a batch of one row unchanged"],
+    "ex3_autograd": ["torch.set_grad_enabled(True) first and torch.set_grad_enabled(False) at the end"],
+    "ex4_dense": ["W from nn.init.trunc_normal_(std=1/sqrt(in))"],
+    "ex6_train": ["model.float() and x.float() in the batch loop"],
+})

@@ -384,3 +384,12 @@ add_wrong_answers(MUTANTS, 12, "01_music_rnn/02_music_generation", {
     "ex2_batch": ["windows taken with ids.as_strided"],
     "ex3_model": ["an explicit zero state"],
 })
+
+# Blind round 13's answers that kept their points until their own checks were added (the sources stay there).
+add_wrong_answers(MUTANTS, 13, "01_music_rnn/02_music_generation", {
+    "ex1_vocab": ["build_vocab normalises Windows line endings first"],
+    "ex2_batch": ["returns torch.stack((x, y))"],
+    "ex6_sample": ["always generates max_len characters and cuts the text",
+                   "the blank line looked for before each draw"],
+    "ex7_evaluate": ["valid_tune_rate consumes the caller's list with tunes.pop()"],
+})

@@ -288,3 +288,7 @@ add_wrong_answers(MUTANTS, 11, "02_face_debiasing/01_face_detection",
 # Blind round 12's answer that kept full marks, until evaluate/default_batch_size.
 add_wrong_answers(MUTANTS, 12, "02_face_debiasing/01_face_detection",
                   {"ex3_evaluate": ["default batch_size=64"]})
+
+# Blind round 13's answer that kept full marks, until cnn/float64_model.
+add_wrong_answers(MUTANTS, 13, "02_face_debiasing/01_face_detection",
+                  {"ex1_cnn": ["forward casts x.float()"]})

@@ -325,3 +325,9 @@ add_wrong_answers(MUTANTS, 12, "02_face_debiasing/02_dbvae", {
         "ex2_reparameterise": ["eps = torch.randn(mu.shape)", "exp(0.5 * logvar.float())"],
         "ex3_dbvae": ["self.encoder(x.float())"],
         "ex5_resampling": ["bincount(...).float()"]})
+
+# Blind round 13's answers that kept full marks, until vae_loss/non_contiguous_images and
+# debiasing_loss/float64_batch.
+add_wrong_answers(MUTANTS, 13, "02_face_debiasing/02_dbvae", {
+        "ex1_vae_loss": ["squared error .view(B, -1)"],
+        "ex4_debias_loss": ["bce.float() + y.float() * vae.float()"]})

@@ -942,3 +942,15 @@ add_wrong_answers(MUTANTS, 12, "03_llm_finetuning/03_llm_finetuning", {
     "ex2_top_k_top_p": ["top-p returns probs itself when p >= 1"],
     "ex3_generate": ["pick given the last logits cast .float()"],
 })
+
+# Blind round 13's misses (the sources stay in benchmarks/blind/round13).
+add_wrong_answers(MUTANTS, 13, "03_llm_finetuning/03_llm_finetuning", {
+    "ex1_next_token": ["next_token_logits turns gradient tracking off"],
+    "ex3_generate": ["an end-of-turn token appended when the limit is reached"],
+    "ex4_lora_layer": ["forward flattens with x.view(-1, d_in)", "base frozen by replacing its parameters"],
+    "ex6_inject": ["add_lora starts with model.zero_grad()"],
+    "ex7_examples": ["collate truncates to 256 tokens"],
+    "ex8_loss": ["logits cast .float() inside"],
+    "ex9_train": ["on_step given round(step_loss, 3)"],
+    "ex10_perplexity": ["model.float() first"],
+})

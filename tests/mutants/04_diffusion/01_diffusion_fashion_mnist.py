@@ -531,3 +531,11 @@ add_wrong_answers(MUTANTS, 12, "04_diffusion/01_diffusion_fashion_mnist", {
     "ex4_resblock": ["x and emb cast with .float() at the top"],
     "ex5_loss": ["'no label' taken as one past the largest label of the batch"],
 })
+
+# Blind round 13's answers that kept full marks, until q_sample/alpha_bars_as_given,
+# loss/no_graph_under_no_grad and ddpm/step_float64.
+add_wrong_answers(MUTANTS, 13, "04_diffusion/01_diffusion_fashion_mnist", {
+    "ex2_forward": ["alpha_bar_t recomputed from the betas"],
+    "ex5_loss": ["the whole loss under torch.enable_grad()"],
+    "ex6_ddpm": ["ddpm_step returns mean.float()"],
+})

@@ -363,3 +363,12 @@ from benchmarks.blind.answers import add_wrong_answers  # noqa: E402
 add_wrong_answers(MUTANTS, 12, "05_adversarial/05_adversarial", {"ex2_accuracy": [
     "x = x.to(device).requires_grad_(True)", "the whole evaluation inside torch.random.fork_rng",
     "batch starts range(0, len(x) - 1, batch_size)"]})
+
+# Blind round 13's misses that now have records (the sources stay in benchmarks/blind/round13).
+add_wrong_answers(MUTANTS, 13, "05_adversarial/05_adversarial", {
+    "ex1_fgsm": ["sign written as grad / (grad.abs() + 1e-12)", "the step added to the caller's x instead"],
+    "ex2_accuracy": ["the clean evaluation (attack=None) made in one forward pass",
+                     "model.requires_grad_(True) at the top"],
+    "ex3_pgd": ["alpha capped at eps", "logits .squeeze()d before the cross-entropy"],
+    "ex4_targeted": ["F.nll_loss on the softmax (the log forgotten)", "F.nll_loss(torch.log(F.softmax(...)))"],
+})
