@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/check_records.py 05_adversarial/05_adversarial test_ex5_adv_train ex5_adv_train \
         [--only adv_train/hands_back_what_it_was_given] [--seeds 2] [--seed N] [--blind-wrong] [--extra-gids a,b]
+    .venv/bin/python benchmarks/check_records.py 04_diffusion/01_diffusion_fashion_mnist --seeds 4 --quiet  # every cell
 
 Before a new record lands: the solution's hidden test cell runs with the answer cell replaced by
 each right answer (tests/mutants' CORRECT, every blind round's CORRECT) and each wrong one
@@ -12,12 +13,14 @@ the grader's own comparison. Prints every FALSE FAIL (a right answer failing a c
 or the text), every MISS among the wrong answers, and a summary. Exits 1 on a false fail.
 
 It is a fast first look, not the grade: no sandbox, no kernel, the notebook's light setup cells only
-(tests/adapters.py); a test cell that reads a training run's results needs `--extra CODE` to define
-them. `make test` (tests/test_grading.py) grades the real way.
+(tests/adapters.py) plus the functions, classes and imports of the hidden parts before the cell (a
+graded kernel holds them too); a test cell that reads a training run's results needs `--extra CODE` to
+define them. `make test` (tests/test_grading.py) grades the real way.
 """
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import random
@@ -54,23 +57,31 @@ def answers(name: str, gids: list[str], blind_wrong: bool) -> tuple[list, list]:
     return right, wrong
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("name", help="lab/notebook, e.g. 01_music_rnn/01_pytorch_primer")
-    ap.add_argument("test_cell", help="the test cell's grade id, e.g. test_ex6_train")
-    ap.add_argument("answer_cell", help="the answer cell's grade id, e.g. ex6_train")
-    ap.add_argument("--only", default="", help="comma-separated record names (default: all of the cell's)")
-    ap.add_argument("--seeds", type=int, default=2, help="secret seeds to try (default 2)")
-    ap.add_argument("--seed", type=int, help="the first secret seed (default: random), e.g. a grading run's")
-    ap.add_argument("--blind-wrong", action="store_true", help="the blind rounds' wrong answers too")
-    ap.add_argument("--extra-gids", default="", help="more answer grade ids whose answers to try")
-    ap.add_argument("--extra", default="", help="code run once after the setup cells (a training run's results)")
-    args = ap.parse_args(argv)
+def hidden_part(cell) -> str:
+    return cell.source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
 
+
+def earlier_definitions(name: str, test_cell: str) -> str:
+    """The functions, classes and imports of the hidden parts before `test_cell`: a graded kernel holds them."""
+    parts = []
+    for cell in source_notebook(name).cells:
+        if nbgrader(cell).get("grade_id") == test_cell:
+            break
+        if HIDDEN_BEGIN in cell.source:
+            tree = ast.parse(hidden_part(cell))
+            tree.body = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Import,
+                                                               ast.ImportFrom))]
+            parts.append(ast.unparse(tree))
+    return "\n".join(parts)
+
+
+def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Namespace) -> int:
+    """Print the cell's false fails and misses; return the number of false fails."""
     only = {n for n in args.only.split(",") if n}
-    cell = next(c for c in source_notebook(args.name).cells if nbgrader(c).get("grade_id") == args.test_cell)
-    hidden = cell.source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
-    base = notebook_namespace(args.name)
+    cell = next(c for c in source_notebook(name).cells if nbgrader(c).get("grade_id") == test_cell)
+    hidden = hidden_part(cell)
+    base = notebook_namespace(name)
+    exec(earlier_definitions(name, test_cell), base)
     if args.extra:
         exec(args.extra, base)
     published: list[dict] = []
@@ -78,18 +89,17 @@ def main(argv: list[str] | None = None) -> int:
     os.environ[ACTIVE_ENV] = "1"
 
     def run(source: str | None, seed: int) -> tuple[dict | list, str | None]:
-        ns = base if source is None else with_answer(base, args.name, args.answer_cell, source)
+        ns = base if source is None else with_answer(base, name, answer_cell, source)
         os.environ[SEED_ENV] = str(seed)
         published.clear()
         try:
             with torch.enable_grad():  # as a fresh kernel: an earlier answer may have left tracking off
-                exec(compile(hidden, f"<{args.test_cell}>", "exec"), dict(ns))
+                exec(compile(hidden, f"<{test_cell}>", "exec"), dict(ns))
         except Exception as err:  # a hidden cell that raises is the answer's loss too
             return [], f"{type(err).__name__}: {err}"
-        return [{"entry": e, "cell": args.test_cell} for e in published], None
+        return [{"entry": e, "cell": test_cell} for e in published], None
 
-    right, wrong = answers(args.name, [args.answer_cell, *filter(None, args.extra_gids.split(","))],
-                           args.blind_wrong)
+    right, wrong = answers(name, [answer_cell, *filter(None, args.extra_gids.split(","))], args.blind_wrong)
     false_fails = caught = 0
     for k in range(args.seeds):
         seed = args.seed if k == 0 and args.seed is not None else random.randrange(2**31)
@@ -112,9 +122,32 @@ def main(argv: list[str] | None = None) -> int:
             got = {r["entry"]["name"]: r["entry"] for r in records}
             failed = [c.name for c in checks if not verdict_of(c, got.get(c.name)).passed]
             caught += bool(failed)
-            print(f"  {'caught' if failed else 'MISS  '} {label[:90]} {failed[:3]}")
-    print(f"{len(right)} right answers, {false_fails} false fails over {args.seeds} seeds; "
+            if not args.quiet or not failed:
+                print(f"  {'caught' if failed else 'MISS  '} {label[:90]} {failed[:3]}")
+    print(f"{test_cell}: {len(right)} right answers, {false_fails} false fails over {args.seeds} seeds; "
           f"{len(wrong)} wrong answers, {caught} caught by these checks")
+    return false_fails
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("name", help="lab/notebook, e.g. 01_music_rnn/01_pytorch_primer")
+    ap.add_argument("test_cell", nargs="?", help="the test cell's grade id, e.g. test_ex6_train (default: every one)")
+    ap.add_argument("answer_cell", nargs="?", help="the answer cell's grade id, e.g. ex6_train")
+    ap.add_argument("--only", default="", help="comma-separated record names (default: all of the cell's)")
+    ap.add_argument("--seeds", type=int, default=2, help="secret seeds to try (default 2)")
+    ap.add_argument("--seed", type=int, help="the first secret seed (default: random), e.g. a grading run's")
+    ap.add_argument("--blind-wrong", action="store_true", help="the blind rounds' wrong answers too")
+    ap.add_argument("--extra-gids", default="", help="more answer grade ids whose answers to try")
+    ap.add_argument("--extra", default="", help="code run once after the setup cells (a training run's results)")
+    ap.add_argument("--quiet", action="store_true", help="print the misses and false fails only, not every catch")
+    args = ap.parse_args(argv)
+    if args.test_cell and not args.answer_cell:
+        ap.error("name the answer cell too, or neither to check every test cell")
+    pairs = [(args.test_cell, args.answer_cell)] if args.test_cell else [
+        (gid, gid[len("test_"):]) for gid in (nbgrader(c).get("grade_id", "") for c in source_notebook(args.name).cells)
+        if gid.startswith("test_")]
+    false_fails = sum(check_cell(args.name, test, answer, args) for test, answer in pairs)
     return 1 if false_fails else 0
 
 

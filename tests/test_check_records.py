@@ -15,3 +15,11 @@ def test_a_wrong_answer_filed_as_right_is_a_false_fail(monkeypatch, capsys):
     monkeypatch.setattr(check_records, "answers", lambda *a: ([("filed as right", wrong)], []))
     assert check_records.main(ARGS) == 1
     assert "FALSE FAIL" in capsys.readouterr().out
+
+
+def test_a_cell_leaning_on_an_earlier_hidden_part_runs_without_extra_code(capsys):
+    # lab 05's accuracy records use _probe_cnn and _probe_images, defined in fgsm's hidden part
+    assert check_records.main(["05_adversarial/05_adversarial", "test_ex2_accuracy", "ex2_accuracy", "--seeds", "1",
+                               "--seed", "12345", "--quiet", "--only", "accuracy/clean_uneven_batches"]) == 0
+    out = capsys.readouterr().out
+    assert "seed 12345:" in out and "raises" not in out and " 0 false fails" in out
