@@ -61,18 +61,17 @@ def hidden_part(cell) -> str:
     return cell.source.split(HIDDEN_BEGIN, 1)[1].split(HIDDEN_END, 1)[0]
 
 
-def earlier_definitions(name: str, test_cell: str) -> str:
-    """The functions, classes and imports of the hidden parts before `test_cell`: a graded kernel holds them."""
+def earlier_definitions(name: str, test_cell: str) -> list[str]:
+    """The functions, classes, imports and assignments of the hidden parts before `test_cell`: a graded kernel
+    holds them (their record calls are left out)."""
     parts = []
     for cell in source_notebook(name).cells:
         if nbgrader(cell).get("grade_id") == test_cell:
             break
         if HIDDEN_BEGIN in cell.source:
-            tree = ast.parse(hidden_part(cell))
-            tree.body = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef, ast.Import,
-                                                               ast.ImportFrom))]
-            parts.append(ast.unparse(tree))
-    return "\n".join(parts)
+            parts += [ast.unparse(node) for node in ast.parse(hidden_part(cell)).body
+                      if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Assign))]
+    return parts
 
 
 def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Namespace) -> int:
@@ -81,7 +80,12 @@ def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Names
     cell = next(c for c in source_notebook(name).cells if nbgrader(c).get("grade_id") == test_cell)
     hidden = hidden_part(cell)
     base = notebook_namespace(name)
-    exec(earlier_definitions(name, test_cell), base)
+    os.environ.pop(ACTIVE_ENV, None)  # nothing an earlier cell defines may publish a record
+    for statement in earlier_definitions(name, test_cell):
+        try:
+            exec(statement, base)
+        except Exception as err:  # as in a kernel: a later cell sees whatever did get defined
+            print(f"  (an earlier hidden statement raised {type(err).__name__}: {err})")
     if args.extra:
         exec(args.extra, base)
     published: list[dict] = []
