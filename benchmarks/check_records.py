@@ -13,9 +13,10 @@ the grader's own comparison. Prints every FALSE FAIL (a right answer failing a c
 or the text), every MISS among the wrong answers, and a summary. Exits 1 on a false fail.
 
 It is a fast first look, not the grade: no sandbox, no kernel, the notebook's light setup cells only
-(tests/adapters.py) plus the functions, classes and imports of the hidden parts before the cell (a
-graded kernel holds them too); a test cell that reads a training run's results needs `--extra CODE` to
-define them. `make test` (tests/test_grading.py) grades the real way.
+(tests/adapters.py) plus the functions, classes, imports and assignments of the hidden parts before the
+cell (a graded kernel holds them too; their record calls are left out); a test cell that reads a
+training run's results needs `--extra CODE` to define them. `make test` (tests/test_grading.py) grades
+the real way.
 """
 from __future__ import annotations
 
