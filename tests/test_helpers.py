@@ -386,6 +386,7 @@ def _harmless(model, x):
     (lambda m, x: x.mul_(2), "tensors_kept"),
     (lambda m, x: torch.manual_seed(0), "global_generator_next_draws"),
     (lambda m, x: torch.set_grad_enabled(False), "gradient_tracking_still_on"),
+    (lambda m, x: torch.autograd.set_detect_anomaly(True), "anomaly_detection_still_off"),
 ])
 def test_handed_back_sees_each_change_the_labs_rule_forbids(change, key):
     def state(call):
@@ -397,6 +398,17 @@ def test_handed_back_sees_each_change_the_labs_rule_forbids(change, key):
     differs = {k for k in clean if not (torch.equal(clean[k], changed[k]) if torch.is_tensor(clean[k])
                                         else clean[k] == changed[k])}
     assert key in differs and differs <= {key, "held_grads_kept"}  # .double() converts the .grad too
+
+
+def test_handed_back_sees_tracking_switched_on_inside_a_callers_no_grad_and_puts_modes_back():
+    def switches_on():
+        torch.set_grad_enabled(True)
+        torch.autograd.set_detect_anomaly(True)
+
+    assert handed_back(lambda: None, caller_grad=False)["gradient_tracking_still_off"]
+    found = handed_back(switches_on, caller_grad=False)
+    assert not found["gradient_tracking_still_off"] and not found["anomaly_detection_still_off"]
+    assert torch.is_grad_enabled() and not torch.is_anomaly_enabled()
 
 
 def test_handed_back_allows_what_a_backward_adds_and_tells_a_reseed_from_other_draws():

@@ -109,12 +109,14 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
     """Run `fn(generator)` and publish its output for the grader (no-op when not grading).
 
     Every case starts from the same state whatever ran before it: torch seeded from the case's name,
-    and gradient tracking on (an answer that left it off loses points in its own exercise, not in
-    every later one); the notebook's own grad mode is back as it was afterwards."""
+    gradient tracking on and anomaly detection off (an answer that left either switched loses points
+    in its own exercise, through handed_back, not in every later one); the notebook's own grad mode is
+    back as it was afterwards."""
     if not grading():
         return None
     seed = case_seed(name)
     seed_everything(seed)
+    torch.autograd.set_detect_anomaly(False)
     entry: dict[str, Any] = {"name": name, "rule": rule or {"kind": "close"}, "weight": weight}
     if hint:
         entry["hint"] = hint
@@ -133,7 +135,8 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
 
 
 def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, tensors: tuple = (),
-                global_seed: int = 0, held_grads: bool = True, stream: str = "exact") -> dict[str, Any]:
+                global_seed: int = 0, held_grads: bool = True, stream: str = "exact",
+                caller_grad: bool = True) -> dict[str, Any]:
     """Run `call()` as a caller would and describe what the caller finds afterwards, for a hidden check
     of the labs' rule "what your functions may change" (every lab's introduction states it).
 
@@ -141,9 +144,11 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     per module, each parameter's dtype, device and requires_grad and, with `held_grads`, whether the
     .grad the caller held is still there (large on purpose: a backward() inside only adds a little;
     a zero_grad() or a reassignment is seen; leave it off for functions that train); whether gradient
-    tracking is still on; and what torch's global generator, seeded with `global_seed` just before the
-    call, draws next (a reseed inside the call shows; a function that draws from it as its exercise
-    says draws the same amount in every right answer). Where right answers may draw different amounts
+    tracking is still as the caller had it (on, or off with caller_grad=False: the call is then made
+    inside torch.no_grad(), as an evaluation is); whether anomaly detection is still off; and what
+    torch's global generator, seeded with `global_seed` just before the call, draws next (a reseed
+    inside the call shows; a function that draws from it as its exercise says draws the same amount
+    in every right answer). Where right answers may draw different amounts
     (a DataLoader draws a seed per epoch), stream="not_reseeded" calls twice, after two different seeds,
     and records only whether what the generator draws next still depends on the caller's seed.
     The call's own result is left to other records. Record it with rule=KEPT_AS_GIVEN: a function
@@ -157,16 +162,21 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
         for p in params:
             p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
             grads_given.append(p.grad.clone())
-    grad_mode = torch.is_grad_enabled()
+    grad_mode, anomaly_mode = torch.is_grad_enabled(), torch.is_anomaly_enabled()
     try:
         draws = []
+        torch.set_grad_enabled(caller_grad)
+        torch.autograd.set_detect_anomaly(False)
         for offset in ((0,) if stream == "exact" else (0, 1)):
             torch.manual_seed(global_seed + offset)
             call()
             draws.append(torch.rand(3, dtype=torch.float64))
-        found: dict[str, Any] = {"gradient_tracking_still_on": torch.is_grad_enabled()}
+        found: dict[str, Any] = {"gradient_tracking_still_on" if caller_grad else "gradient_tracking_still_off":
+                                 torch.is_grad_enabled() == caller_grad,
+                                 "anomaly_detection_still_off": not torch.is_anomaly_enabled()}
     finally:
         torch.set_grad_enabled(grad_mode)
+        torch.autograd.set_detect_anomaly(anomaly_mode)
     if stream == "exact":
         found["global_generator_next_draws"] = draws[0]
     else:
