@@ -539,3 +539,18 @@ add_wrong_answers(MUTANTS, 13, "04_diffusion/01_diffusion_fashion_mnist", {
     "ex5_loss": ["the whole loss under torch.enable_grad()"],
     "ex6_ddpm": ["ddpm_step returns mean.float()"],
 })
+
+# Blind round 14's answers that kept full marks, until schedule/linear_positional_arguments,
+# schedule/hands_back_what_it_was_given, q_sample/last_step_of_the_cosine_schedule,
+# q_sample/schedule_kept_after_another_device, time_embedding/device_of_each_call, ddpm/sample_float64_schedule,
+# ddim/timesteps_as_a_list and guidance/float64_model.
+add_wrong_answers(MUTANTS, 14, "04_diffusion/01_diffusion_fashion_mnist", {
+    "ex1_schedule": ["linear_betas' parameters written in the other order",
+                     "alphas made in place from the caller's betas"],
+    "ex2_forward": ["alpha_bar clamped to at least 1e-5",
+                    "the schedule moved to x0's device by assigning to its field"],
+    "ex3_time_embedding": ["frequencies cached in a module-level dict"],
+    "ex6_ddpm": ["initial x drawn with dtype=schedule.betas.dtype"],
+    "ex7_ddim": ["ddim_timesteps returns a tuple"],
+    "ex8_guidance": ["the guided eps returned with .float()", "the doubled batch cast with .float()"],
+})
