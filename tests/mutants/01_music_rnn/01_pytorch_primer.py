@@ -305,3 +305,10 @@ add_wrong_answers(MUTANTS, 13, "01_music_rnn/01_pytorch_primer", {
     "ex4_dense": ["W from nn.init.trunc_normal_(std=1/sqrt(in))"],
     "ex6_train": ["model.float() and x.float() in the batch loop"],
 })
+
+# Blind round 14's answers that kept their points until their own checks were added (the sources stay there).
+add_wrong_answers(MUTANTS, 14, "01_music_rnn/01_pytorch_primer", {
+    "ex1_tensors": ["eps = eps or 1e-6"],
+    "ex3_autograd": ["torch.autograd.set_detect_anomaly(True) left on", "y.float() in the loss"],
+    "ex5_mlp": ["MLP.forward casts its input to float32"],
+})
