@@ -292,3 +292,9 @@ add_wrong_answers(MUTANTS, 12, "02_face_debiasing/01_face_detection",
 # Blind round 13's answer that kept full marks, until cnn/float64_model.
 add_wrong_answers(MUTANTS, 13, "02_face_debiasing/01_face_detection",
                   {"ex1_cnn": ["forward casts x.float()"]})
+
+# Blind round 14's answers that kept full marks, until cnn/eval_mode_logits_in_the_graph and
+# evaluate/inside_callers_no_grad.
+add_wrong_answers(MUTANTS, 14, "02_face_debiasing/01_face_detection", {
+    "ex1_cnn": ["forward under torch.no_grad() in eval mode"],
+    "ex3_evaluate": ["set_grad_enabled(False) then set_grad_enabled(True)"]})

@@ -331,3 +331,7 @@ add_wrong_answers(MUTANTS, 12, "02_face_debiasing/02_dbvae", {
 add_wrong_answers(MUTANTS, 13, "02_face_debiasing/02_dbvae", {
         "ex1_vae_loss": ["squared error .view(B, -1)"],
         "ex4_debias_loss": ["bce.float() + y.float() * vae.float()"]})
+
+# Blind round 14's answer that kept full marks, until sample_latent/inside_callers_no_grad.
+add_wrong_answers(MUTANTS, 14, "02_face_debiasing/02_dbvae",
+                  {"ex2_reparameterise": ["torch.set_grad_enabled(False) for the draw"]})

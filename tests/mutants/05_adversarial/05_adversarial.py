@@ -372,3 +372,7 @@ add_wrong_answers(MUTANTS, 13, "05_adversarial/05_adversarial", {
     "ex3_pgd": ["alpha capped at eps", "logits .squeeze()d before the cross-entropy"],
     "ex4_targeted": ["F.nll_loss on the softmax (the log forgotten)", "F.nll_loss(torch.log(F.softmax(...)))"],
 })
+
+# Blind round 14's answer that kept full marks, until fgsm/result_feeds_a_training_step.
+add_wrong_answers(MUTANTS, 14, "05_adversarial/05_adversarial",
+                  {"ex1_fgsm": ["the step and the clip made under torch.inference_mode()"]})
