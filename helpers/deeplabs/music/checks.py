@@ -353,6 +353,13 @@ def check_evaluation(bits_per_char, valid_tune_rate) -> None:
                          "that underflows to 0 has log -inf"):
             bpc = bits_per_char(_FixedModel([0.0, 200.0]), torch.zeros(20, dtype=torch.long), seq_len=8)
             assert_close(torch.tensor(float(bpc)), torch.tensor(200 / math.log(2)), "bits per character")
+        with c.case("bits_per_char calls the model in eval mode and leaves the caller's parameters trainable",
+                    hint="model.eval() first; do not freeze the caller's parameters (no requires_grad_(False)): "
+                         "a function changes nothing else the caller gives it"):
+            scorer = _ScriptModel(vocab, script).train()
+            bits_per_char(scorer, torch.tensor([vocab.index(ch) for ch in script]), seq_len=5)
+            assert scorer.calls and not any(training for _, training in scorer.calls), "called in training mode"
+            assert all(p.requires_grad for p in scorer.parameters()), "a parameter no longer requires grad"
         with c.case("valid_tune_rate: 2 of 3 tunes valid gives 2/3; an empty list gives 0",
                     hint="share of tunes for which problem(tune) is None"):
             rate = valid_tune_rate(["ok", "bad", "ok"], problem=lambda t: None if t == "ok" else "broken")

@@ -393,3 +393,12 @@ add_wrong_answers(MUTANTS, 13, "01_music_rnn/02_music_generation", {
                    "the blank line looked for before each draw"],
     "ex7_evaluate": ["valid_tune_rate consumes the caller's list with tunes.pop()"],
 })
+
+# Blind round 14's answers that kept their points until their own checks were added (the sources stay there).
+add_wrong_answers(MUTANTS, 14, "01_music_rnn/02_music_generation", {
+    "ex1_vocab": ["devectorize cuts the string after its first blank line"],
+    "ex2_batch": ["returns [x, y], a list", "windows rebuilt from Python lists"],
+    "ex3_model": ["the state returned as a list [h, c]", "torch.manual_seed(0) inside __init__"],
+    "ex5_train_step": ["torch.autograd.set_detect_anomaly(True) at every step"],
+    "ex7_evaluate": ["bits_per_char calls model.requires_grad_(False)"],
+})
