@@ -954,3 +954,10 @@ add_wrong_answers(MUTANTS, 13, "03_llm_finetuning/03_llm_finetuning", {
     "ex9_train": ["on_step given round(step_loss, 3)"],
     "ex10_perplexity": ["model.float() first"],
 })
+
+# Blind round 14's misses (the sources stay in benchmarks/blind/round14).
+add_wrong_answers(MUTANTS, 14, "03_llm_finetuning/03_llm_finetuning", {
+    "ex5_merge": ["merge re-wraps lora_A and lora_B as fresh nn.Parameters"],
+    "ex6_inject": ["torch.manual_seed(0) before wrapping", "add_lora ends with model.float()"],
+    "ex9_train": ["on_step called with keywords"],
+})
