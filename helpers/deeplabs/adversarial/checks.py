@@ -85,12 +85,19 @@ def check_fgsm(fgsm) -> None:
                     hint="clamp the result to [0, 1]: it must still be an image"):
             assert_close(fgsm(model, _point(0.05, 0.98, 0.5), y, 0.1), _point(0.0, 1.0, 0.6), "x_adv")
         x = torch.rand(4, 3, generator=torch.Generator().manual_seed(0))
-        with c.case("returns a new tensor without gradient history; x is left alone",
-                    hint="work on x.detach().clone().requires_grad_(True) and return .detach()"):
+        with c.case("returns a new, ordinary tensor without gradient history, also for an x that requires grad; "
+                    "x is left alone",
+                    hint="work on x.detach().clone().requires_grad_(True), build the result from that copy and "
+                         "return .detach() (not an inference-mode tensor: a training step must be able to use it)"):
             before = x.clone()
             x_adv = fgsm(model, x, torch.tensor([0, 1, 2, 0]), 0.1)
             assert not x_adv.requires_grad, "x_adv requires grad: .detach() it"
+            assert not x_adv.is_inference(), "x_adv is an inference-mode tensor: autograd cannot use it"
             assert torch.equal(x, before) and x.grad is None and not x.requires_grad, "the caller's x was changed"
+            tracked = x.clone().requires_grad_(True)
+            from_tracked = fgsm(model, tracked, torch.tensor([0, 1, 2, 0]), 0.1)
+            assert from_tracked.grad_fn is None and not from_tracked.requires_grad, (
+                "for an x that requires grad, x_adv comes back attached to it")
         with c.case("the model is left as it was given: still in eval mode, batch-norm statistics unchanged",
                     hint="the model stays fixed: no model.train() inside fgsm (a forward pass in train mode "
                          "updates batch-norm statistics)"):
