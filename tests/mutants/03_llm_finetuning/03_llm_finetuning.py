@@ -961,3 +961,8 @@ add_wrong_answers(MUTANTS, 14, "03_llm_finetuning/03_llm_finetuning", {
     "ex6_inject": ["torch.manual_seed(0) before wrapping", "add_lora ends with model.float()"],
     "ex9_train": ["on_step called with keywords"],
 })
+add_wrong_answers(MUTANTS, 15, "03_llm_finetuning/03_llm_finetuning", {
+    "ex5_merge": ["merge skips a layer whose scale is 0"],
+    "ex6_inject": ["empty targets fall back to the four attention projections"],
+    "ex7_examples": ["the instruction .strip()ped before the chat prompt"],
+})
