@@ -1,7 +1,8 @@
 """A test cell's hidden checks against every right and wrong answer on file, in-process, in seconds.
 
     .venv/bin/python benchmarks/check_records.py 05_adversarial/05_adversarial test_ex5_adv_train ex5_adv_train \
-        [--only adv_train/hands_back_what_it_was_given] [--seeds 2] [--seed N] [--blind-wrong] [--extra-gids a,b]
+        [--only adv_train/hands_back_what_it_was_given] [--seeds 2] [--seed N] [--blind-wrong] [--extra-gids a,b] \
+        [--hollow-only]
     .venv/bin/python benchmarks/check_records.py 04_diffusion/01_diffusion_fashion_mnist --seeds 4 --quiet  # every cell
 
 Before a new record lands: the solution's hidden test cell runs with the answer cell replaced by
@@ -10,7 +11,10 @@ each right answer (tests/mutants' CORRECT, every blind round's CORRECT) and each
 solution's own run under a random seed and a second seed (`checks_from_reference`, so guessable
 and gated checks are told apart as in grading); each answer's records are judged by `verdict_of`,
 the grader's own comparison. Prints every FALSE FAIL (a right answer failing a check: fix the record
-or the text), every MISS among the wrong answers, and a summary. Exits 1 on a false fail.
+or the text), every MISS among the wrong answers, every check that an answer computing nothing
+(tests/hollow.py: every function returning None, or its first argument) passes without a gate, which
+would give the student who hands in nothing points (HOLLOW EARNS: make it KEPT_AS_GIVEN or draw its
+input so that nothing passes), and a summary. Exits 1 on a false fail or a hollow earner.
 
 It is a fast first look, not the grade: no sandbox, no kernel, the notebook's light setup cells only
 (tests/adapters.py) plus the functions, classes, imports and assignments of the hidden parts before the
@@ -40,6 +44,7 @@ from labgrader.notebook import HIDDEN_BEGIN, HIDDEN_END  # noqa: E402
 
 from benchmarks.blind.answers import BLIND, load_answers  # noqa: E402
 from tests.adapters import nbgrader, notebook_namespace, source_notebook, with_answer  # noqa: E402
+from tests.hollow import RETURNS, hollow_answers_of  # noqa: E402
 
 
 def answers(name: str, gids: list[str], blind_wrong: bool) -> tuple[list, list]:
@@ -105,6 +110,8 @@ def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Names
         return [{"entry": e, "cell": test_cell} for e in published], None
 
     right, wrong = answers(name, [answer_cell, *filter(None, args.extra_gids.split(","))], args.blind_wrong)
+    if args.hollow_only:
+        right, wrong = [], []
     false_fails = caught = 0
     for k in range(args.seeds):
         seed = args.seed if k == 0 and args.seed is not None else random.randrange(2**31)
@@ -129,7 +136,15 @@ def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Names
             caught += bool(failed)
             if not args.quiet or not failed:
                 print(f"  {'caught' if failed else 'MISS  '} {label[:90]} {failed[:3]}")
-    print(f"{test_cell}: {len(right)} right answers, {false_fails} false fails over {args.seeds} seeds; "
+        for returns in RETURNS if k == 0 else ():
+            records, err = run(hollow_answers_of(source_notebook(name), returns)[answer_cell], seed)
+            got = {r["entry"]["name"]: r["entry"] for r in records}
+            for check in checks:
+                if not check.guessable and verdict_of(check, got.get(check.name)).passed:
+                    false_fails += 1
+                    print(f"  HOLLOW EARNS {check.name} | every function returning {returns}")
+    print(f"{test_cell}: {len(right)} right answers, {false_fails} false fails or hollow earners over {args.seeds} "
+          f"seeds; "
           f"{len(wrong)} wrong answers, {caught} caught by these checks")
     return false_fails
 
@@ -145,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--blind-wrong", action="store_true", help="the blind rounds' wrong answers too")
     ap.add_argument("--extra-gids", default="", help="more answer grade ids whose answers to try")
     ap.add_argument("--extra", default="", help="code run once after the setup cells (a training run's results)")
+    ap.add_argument("--hollow-only", action="store_true", help="only the answers that compute nothing (fast)")
     ap.add_argument("--quiet", action="store_true", help="print the misses and false fails only, not every catch")
     args = ap.parse_args(argv)
     if args.test_cell and not args.answer_cell:
