@@ -335,3 +335,6 @@ add_wrong_answers(MUTANTS, 13, "02_face_debiasing/02_dbvae", {
 # Blind round 14's answer that kept full marks, until sample_latent/inside_callers_no_grad.
 add_wrong_answers(MUTANTS, 14, "02_face_debiasing/02_dbvae",
                   {"ex2_reparameterise": ["torch.set_grad_enabled(False) for the draw"]})
+add_wrong_answers(MUTANTS, 15, "02_face_debiasing/02_dbvae", {
+    "ex2_reparameterise": ["@torch.enable_grad() on the function", "z.requires_grad_(True) before returning"],
+})
