@@ -554,3 +554,16 @@ add_wrong_answers(MUTANTS, 14, "04_diffusion/01_diffusion_fashion_mnist", {
     "ex7_ddim": ["ddim_timesteps returns a tuple"],
     "ex8_guidance": ["the guided eps returned with .float()", "the doubled batch cast with .float()"],
 })
+
+# Blind round 15's answers that kept full marks, until schedule/float16_betas,
+# time_embedding/exactly_h_frequencies, loss/float64_model, ddpm/step_reads_posterior_variance,
+# ddim/timesteps_more_steps_than_T and guidance/no_casts.
+add_wrong_answers(MUTANTS, 15, "04_diffusion/01_diffusion_fashion_mnist", {
+    "ex1_schedule": ["alphas as torch.ones(T) - betas"],
+    "ex3_time_embedding": ["i / h made as torch.arange(0, 1, 1 / h)"],
+    "ex5_loss": ["loss computed on pred.float() and noise.float()"],
+    "ex6_ddpm": ["sigma_t^2 recomputed from the other fields"],
+    "ex7_ddim": ["k = max(T // n, 1)"],
+    "ex8_guidance": ["the doubled batch cast to the model's parameter dtype",
+                     "the guided eps cast to x's dtype"],
+})
