@@ -402,3 +402,8 @@ add_wrong_answers(MUTANTS, 14, "01_music_rnn/02_music_generation", {
     "ex5_train_step": ["torch.autograd.set_detect_anomaly(True) at every step"],
     "ex7_evaluate": ["bits_per_char calls model.requires_grad_(False)"],
 })
+add_wrong_answers(MUTANTS, 15, "01_music_rnn/02_music_generation", {
+    "ex5_train_step": ["gradients 'zeroed' as p.grad = zeros_like(p)", "optimizer.zero_grad() after the step too",
+                       "torch.use_deterministic_algorithms(True) at every step"],
+    "ex6_sample": ["model.eval().float()", "only the prompt's last Config.seq_len characters fed"],
+})
