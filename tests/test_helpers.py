@@ -387,6 +387,7 @@ def _harmless(model, x):
     (lambda m, x: torch.manual_seed(0), "global_generator_next_draws"),
     (lambda m, x: torch.set_grad_enabled(False), "gradient_tracking_still_on"),
     (lambda m, x: torch.autograd.set_detect_anomaly(True), "anomaly_detection_still_off"),
+    (lambda m, x: torch.set_default_dtype(torch.float64), "default_dtype_still_float32"),
 ])
 def test_handed_back_sees_each_change_the_labs_rule_forbids(change, key):
     def state(call):

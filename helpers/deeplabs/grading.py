@@ -109,14 +109,15 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
     """Run `fn(generator)` and publish its output for the grader (no-op when not grading).
 
     Every case starts from the same state whatever ran before it: torch seeded from the case's name,
-    gradient tracking on and anomaly detection off (an answer that left either switched loses points
-    in its own exercise, through handed_back, not in every later one); the notebook's own grad mode is
-    back as it was afterwards."""
+    gradient tracking on, anomaly detection off and float32 the default dtype (an answer that left one
+    of them switched loses points in its own exercise, through handed_back, not in every later one);
+    the notebook's own grad mode is back as it was afterwards."""
     if not grading():
         return None
     seed = case_seed(name)
     seed_everything(seed)
     torch.autograd.set_detect_anomaly(False)
+    torch.set_default_dtype(torch.float32)
     entry: dict[str, Any] = {"name": name, "rule": rule or {"kind": "close"}, "weight": weight}
     if hint:
         entry["hint"] = hint
@@ -145,7 +146,8 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     .grad the caller held is still there (large on purpose: a backward() inside only adds a little;
     a zero_grad() or a reassignment is seen; leave it off for functions that train); whether gradient
     tracking is still as the caller had it (on, or off with caller_grad=False: the call is then made
-    inside torch.no_grad(), as an evaluation is); whether anomaly detection is still off; and what
+    inside torch.no_grad(), as an evaluation is); whether anomaly detection is still off and the default
+    dtype still float32; and what
     torch's global generator, seeded with `global_seed` just before the call, draws next (a reseed
     inside the call shows; a function that draws from it as its exercise says draws the same amount
     in every right answer). Where right answers may draw different amounts
@@ -163,20 +165,24 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
             p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
             grads_given.append(p.grad.clone())
     grad_mode, anomaly_mode = torch.is_grad_enabled(), torch.is_anomaly_enabled()
+    default_dtype = torch.get_default_dtype()
     try:
         draws = []
         torch.set_grad_enabled(caller_grad)
         torch.autograd.set_detect_anomaly(False)
+        torch.set_default_dtype(torch.float32)
         for offset in ((0,) if stream == "exact" else (0, 1)):
             torch.manual_seed(global_seed + offset)
             call()
             draws.append(torch.rand(3, dtype=torch.float64))
         found: dict[str, Any] = {"gradient_tracking_still_on" if caller_grad else "gradient_tracking_still_off":
                                  torch.is_grad_enabled() == caller_grad,
-                                 "anomaly_detection_still_off": not torch.is_anomaly_enabled()}
+                                 "anomaly_detection_still_off": not torch.is_anomaly_enabled(),
+                                 "default_dtype_still_float32": torch.get_default_dtype() == torch.float32}
     finally:
         torch.set_grad_enabled(grad_mode)
         torch.autograd.set_detect_anomaly(anomaly_mode)
+        torch.set_default_dtype(default_dtype)
     if stream == "exact":
         found["global_generator_next_draws"] = draws[0]
     else:
