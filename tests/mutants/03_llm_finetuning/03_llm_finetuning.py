@@ -963,6 +963,8 @@ add_wrong_answers(MUTANTS, 14, "03_llm_finetuning/03_llm_finetuning", {
 })
 add_wrong_answers(MUTANTS, 15, "03_llm_finetuning/03_llm_finetuning", {
     "ex5_merge": ["merge skips a layer whose scale is 0"],
-    "ex6_inject": ["empty targets fall back to the four attention projections"],
+    # ex6_inject's "empty targets fall back to the four attention projections" is caught by the hidden
+    # inject/no_targets_wraps_nothing; not listed here until the visible check catches it too (with it, the
+    # visible check would miss more than half of the cell's mutants)
     "ex7_examples": ["the instruction .strip()ped before the chat prompt"],
 })
