@@ -23,3 +23,20 @@ def test_a_cell_leaning_on_an_earlier_hidden_part_runs_without_extra_code(capsys
                                "--seed", "12345", "--quiet", "--only", "accuracy/clean_uneven_batches"]) == 0
     out = capsys.readouterr().out
     assert "seed 12345:" in out and "raises" not in out and " 0 false fails" in out
+
+
+def test_answers_that_compute_nothing_earn_nothing(capsys):
+    assert check_records.main(ARGS + ["--hollow-only"]) == 0
+    out = capsys.readouterr().out
+    assert "HOLLOW EARNS" not in out and " 0 false fails or hollow earners" in out
+
+
+def test_a_check_that_a_hollow_answer_passes_is_reported(monkeypatch, capsys):
+    # stand in a right answer for the hollow one: every ungated check it passes is one a student who handed
+    # in nothing would earn, were that answer hollow
+    right = ("import torch\n\ndef softmax(logits):\n"
+             "    e = torch.exp(logits - logits.max(-1, keepdim=True).values)\n"
+             "    return e / e.sum(-1, keepdim=True)\n")
+    monkeypatch.setattr(check_records, "hollow_answers_of", lambda nb, returns: {"ex2_softmax": right})
+    assert check_records.main(ARGS + ["--hollow-only"]) == 1
+    assert "HOLLOW EARNS softmax/" in capsys.readouterr().out

@@ -57,6 +57,17 @@ def _model_handed_back(c: Checks, attack, what: str) -> None:
                        for p in model.parameters()), "the .grad the caller's parameters held was cleared or replaced"
 
 
+def _forward_passes(c: Checks, attack, what: str, steps: int) -> None:
+    """One forward pass per step and no other: a model in training mode draws a dropout mask (and updates
+    its batch-norm statistics) at every pass, so an extra one changes the attack."""
+    with c.case(f"{what} makes one forward pass per step ({steps} steps: {steps} passes)",
+                hint="no extra model(x) for clean predictions or progress: each step's pass gives the gradient"):
+        model, passes = identity_classifier(), []
+        model.register_forward_hook(lambda module, args, out: passes.append(1))
+        attack(model, torch.full((2, 3), 0.5), torch.tensor([0, 1]))
+        assert len(passes) == steps, f"{len(passes)} forward passes for {steps} steps"
+
+
 def check_fgsm(fgsm) -> None:
     with Checks("FGSM") as c:
         model, y = identity_classifier(), torch.tensor([0])
@@ -81,6 +92,19 @@ def check_fgsm(fgsm) -> None:
                 sure.weight.copy_(torch.tensor([[1.0, -1.0], [-1.0, 1.0]]))
                 sure.bias.copy_(torch.tensor([15.0, -15.0]))
             assert_close(fgsm(sure, _point(0.5, 0.5), y, 0.1), _point(0.4, 0.6), "x_adv")
+        with c.case("a model sure of another class (logits x + [0, 0, 200]), label 0: [.5, .5, .5] -> [.4, .5, .6]",
+                    hint="the label's probability is 0 here: the cross-entropy of the logits (F.cross_entropy) "
+                         "still has a gradient; a loss built on the softmax probabilities has none"):
+            wrong_and_sure = identity_classifier()
+            with torch.no_grad():
+                wrong_and_sure.bias.copy_(torch.tensor([0.0, 0.0, 200.0]))
+            assert_close(fgsm(wrong_and_sure, _point(0.5, 0.5, 0.5), y, 0.1), _point(0.4, 0.5, 0.6), "x_adv")
+        with c.case("ε = 0 gives x's values in a tensor of its own, not x itself",
+                    hint="eps = 0 is an attack like any other: the same detached copy and a step of size 0"):
+            x0 = _point(0.2, 0.5, 0.7)
+            same = fgsm(model, x0, y, 0.0)
+            assert same is not x0 and same.data_ptr() != x0.data_ptr(), "the caller's own x came back"
+            assert_close(same, x0, "x_adv")
         with c.case("pixels stay in [0, 1]: x = [.05, .98, .5] -> [0, 1, .6]",
                     hint="clamp the result to [0, 1]: it must still be an image"):
             assert_close(fgsm(model, _point(0.05, 0.98, 0.5), y, 0.1), _point(0.0, 1.0, 0.6), "x_adv")
@@ -221,6 +245,8 @@ def check_pgd(pgd, model=None, x=None, y=None, eps: float = 0.1) -> None:
         _ball_and_range(c, lambda xs: pgd(lin, xs, torch.zeros(len(xs), dtype=torch.long), eps=0.1, alpha=0.03,
                                           steps=6, random_start=True), torch.rand(16, 3), 0.1, "with a random start")
         _model_handed_back(c, lambda m, xs, ys: pgd(m, xs, ys, eps=0.1, alpha=0.03, steps=3), "pgd")
+        _forward_passes(c, lambda m, xs, ys: pgd(m, xs, ys, eps=0.1, alpha=0.03, steps=3, random_start=True),
+                        "pgd", 3)
         if model is not None:
             with c.case("on the trained CNN, PGD is at least as strong as FGSM",
                         hint="more, smaller steps should find a worse point: check the step size and projection"):
@@ -270,6 +296,7 @@ def check_targeted_pgd(targeted_pgd, model=None, x=None, target_class: int | Non
             assert not got.requires_grad, "x_adv requires grad: .detach() it"
             assert torch.equal(x_in, before) and not x_in.requires_grad, "the caller's x was changed"
         _model_handed_back(c, lambda m, xs, ts: targeted_pgd(m, xs, ts, eps=0.1, alpha=0.03, steps=3), "targeted_pgd")
+        _forward_passes(c, lambda m, xs, ts: targeted_pgd(m, xs, ts, eps=0.1, alpha=0.03, steps=3), "targeted_pgd", 3)
         if model is not None:
             with c.case(f"on the trained CNN, the attack raises the share classified as class {target_class}",
                         hint="descend the loss of the *target* labels, not the true ones"):
@@ -312,6 +339,14 @@ def check_train_adversarial(train_adversarial) -> None:
                     hint="after the batch loop of each epoch: on_epoch(epoch, history[-1])"):
             assert [e for e, _ in epochs_seen] == [0, 1, 2], f"on_epoch got epochs {[e for e, _ in epochs_seen]}"
             assert [loss for _, loss in epochs_seen] == losses, "on_epoch's losses are not the returned ones"
+        with c.case("what on_epoch returns changes nothing: a callback returning True still sees all 3 epochs",
+                    hint="call on_epoch(epoch, mean_loss) and go on: its return value is not a stop signal"):
+            returned_true, fresh = [], identity_classifier()
+            kept_going = train_adversarial(fresh, loader, torch.optim.SGD(fresh.parameters(), lr=0.0),
+                                           lambda m, xb, yb: xb, epochs=3,
+                                           on_epoch=lambda epoch, loss: returned_true.append(epoch) or True)
+            assert len(kept_going) == 3 and returned_true == [0, 1, 2], (
+                f"{len(kept_going)} epochs trained, on_epoch called for epochs {returned_true}")
         with c.case("the attack runs on every batch (5 batches × 3 epochs), with the model in eval mode",
                     hint="call model.eval(), then attack(model, x, y), inside the batch loop"):
             assert len(calls) == 15, f"the attack ran {len(calls)} times"

@@ -316,6 +316,6 @@ add_wrong_answers(MUTANTS, 14, "01_music_rnn/01_pytorch_primer", {
 # Blind round 15's answers that kept their points until their own checks were added (the sources stay there).
 add_wrong_answers(MUTANTS, 15, "01_music_rnn/01_pytorch_primer", {
     "ex2_softmax": ["the normaliser detached"],
-    "ex3_autograd": ["torch.manual_seed(0) 'to be reproducible'", "w.detach_()"],
+    "ex3_autograd": ["torch.manual_seed(0) 'to be reproducible'", "w.detach_()", "torch.set_default_dtype(w.dtype)"],
     "ex4_dense": ["forward casts its input x.float()"],
 })

@@ -298,3 +298,5 @@ add_wrong_answers(MUTANTS, 13, "02_face_debiasing/01_face_detection",
 add_wrong_answers(MUTANTS, 14, "02_face_debiasing/01_face_detection", {
     "ex1_cnn": ["forward under torch.no_grad() in eval mode"],
     "ex3_evaluate": ["set_grad_enabled(False) then set_grad_enabled(True)"]})
+
+add_wrong_answers(MUTANTS, 15, "02_face_debiasing/01_face_detection", {"ex2_train": ["Adam(amsgrad=True)"]})

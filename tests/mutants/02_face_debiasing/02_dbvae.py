@@ -338,3 +338,8 @@ add_wrong_answers(MUTANTS, 14, "02_face_debiasing/02_dbvae",
 add_wrong_answers(MUTANTS, 15, "02_face_debiasing/02_dbvae", {
     "ex2_reparameterise": ["@torch.enable_grad() on the function", "z.requires_grad_(True) before returning"],
 })
+
+add_wrong_answers(MUTANTS, 15, "02_face_debiasing/02_dbvae", {
+    "ex2_reparameterise": ["torch.nan_to_num(z) 'to keep the decoder safe'"],
+    "ex6_train": ["x[b].float(), y[b].float()"],
+})

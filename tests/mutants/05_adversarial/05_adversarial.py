@@ -376,3 +376,10 @@ add_wrong_answers(MUTANTS, 13, "05_adversarial/05_adversarial", {
 # Blind round 14's answer that kept full marks, until fgsm/result_feeds_a_training_step.
 add_wrong_answers(MUTANTS, 14, "05_adversarial/05_adversarial",
                   {"ex1_fgsm": ["the step and the clip made under torch.inference_mode()"]})
+
+add_wrong_answers(MUTANTS, 15, "05_adversarial/05_adversarial", {
+    "ex1_fgsm": ["eps == 0 short-cut `return x`", "the loss written as the error probability 1 - softmax"],
+    "ex3_pgd": ["an extra clean forward pass model(x) under no_grad"],
+    "ex4_targeted": ["the share of examples already at their target computed after every step"],
+    "ex5_adv_train": ["on_epoch's return value taken as a stop signal"],
+})
