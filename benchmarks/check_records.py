@@ -37,6 +37,7 @@ sys.path.insert(0, str(REPO))
 
 import deeplabs.grading as grading  # noqa: E402
 import torch  # noqa: E402
+from jupyter_client.session import json_packer  # noqa: E402
 from deeplabs.protocol import ACTIVE_ENV, SEED_ENV  # noqa: E402
 from labgrader.grade.compare import verdict_of  # noqa: E402
 from labgrader.grade.records import checks_from_reference  # noqa: E402
@@ -95,7 +96,8 @@ def check_cell(name: str, test_cell: str, answer_cell: str, args: argparse.Names
     if args.extra:
         exec(args.extra, base)
     published: list[dict] = []
-    grading._publish = lambda entry: published.append(json.loads(json.dumps(entry)))  # as the grader reads them
+    # as the grader reads them: through the kernel's own message packer (strict JSON, no NaN)
+    grading._publish = lambda entry: published.append(json.loads(json_packer(entry)))
     os.environ[ACTIVE_ENV] = "1"
 
     def run(source: str | None, seed: int) -> tuple[dict | list, str | None]:

@@ -89,6 +89,25 @@ def test_nan_fails_when_the_reference_is_finite():
     assert verdict_of(check(torch.tensor([1.0, math.nan])), entry(torch.tensor([1.0, math.nan]))).passed
 
 
+def test_nan_and_infinities_cross_the_kernels_strict_json_as_numbers():
+    # the real wire: the kernel packs every message as strict JSON (no NaN); a value judged in-process
+    # must be judged the same way after it (round 15's standardize records passed in-process only)
+    from jupyter_client.session import json_packer
+
+    def wired(value):
+        return json.loads(json_packer({"name": "c", "value": encode(value)}))
+
+    with_nan = torch.tensor([[0.5, math.nan], [math.inf, -math.inf]], dtype=torch.float64)
+    assert verdict_of(check(with_nan), wired(with_nan.clone())).passed
+    assert verdict_of(check(with_nan), wired(with_nan.nan_to_num())).passed is False
+    assert verdict_of(check(torch.ones(2)), wired(torch.tensor([1.0, math.nan]))).passed is False
+    assert decode(wired({"x": torch.tensor([math.inf], dtype=torch.float16)})["value"])["x"].array[0] == math.inf
+    assert math.isnan(decode(wired(torch.tensor([math.nan]))["value"]).array[0])
+    assert "NaN" in verdict_of(check(0.0, {"kind": "at_least", "value": 0.7}), wired(math.nan)).message
+    assert verdict_of(check({"loss": math.inf}), wired({"loss": math.inf})).passed
+    assert not verdict_of(check({"loss": math.inf}), wired({"loss": "inf"})).passed  # a string is not a float
+
+
 def test_equal_rule_is_exact_and_bounds_use_the_reference_rule():
     assert not verdict_of(check(torch.zeros(3), {"kind": "equal"}), entry(torch.full((3,), 1e-9))).passed
     assert verdict_of(check(0.0, {"kind": "at_least", "value": 0.7}), entry(0.71)).passed
@@ -157,6 +176,12 @@ def test_dtype_mismatches_fail_unless_the_rule_allows_any():
     {"__tensor__": "float32", "shape": [1], "data": [None]},
     {"__tensor__": "float32", "shape": [1], "data": [10**400]},          # beyond float range
     {"__tensor__": "int64", "shape": [1], "data": [math.inf]},
+    {"__tensor__": "int64", "shape": [1], "data": ["nan"]},              # NaN's string only in a float tensor
+    {"__tensor__": "float32", "shape": [1], "data": ["NaN"]},            # only encode()'s own spelling
+    {"__tensor__": "float32", "shape": [2], "data": ["inf", "1e999"]},
+    {"__float__": "1.5"},                                                 # only NaN and the infinities
+    {"__float__": "nan", "extra": 1},
+    {"__float__": math.nan},
     {"__tensor__": "bool", "shape": [1], "data": [2]},
     {"__tensor__": "float32", "shape": [1], "data": [1.0], "extra": 1},
     {"__tensor__": "float32", "shape": [1], "data": {"0": 1.0}},

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import math
 import os
 import zlib
 from typing import Any, Callable
@@ -34,7 +35,7 @@ from typing import Any, Callable
 import numpy as np
 import torch
 
-from .protocol import ACTIVE_ENV, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV, TENSOR_KEY
+from .protocol import ACTIVE_ENV, FLOAT_KEY, MAX_RECORD_BYTES, RECORD_MIME, SEED_ENV, TENSOR_KEY
 from .seeding import seed_everything
 
 # The rule of a check that a function which does nothing passes as well (what handed_back finds, the
@@ -42,26 +43,40 @@ from .seeding import seed_everything
 KEPT_AS_GIVEN = {"kind": "equal", "gated": True}
 
 
+def _json_number(x: float) -> float | str:
+    # strict JSON (the kernel's messages) has no NaN or infinity: without this, jupyter_client's
+    # deprecated fallback turns them into strings the grader cannot tell from a student's string
+    return x if math.isfinite(x) else repr(x)  # 'nan', 'inf', '-inf' (protocol.NON_FINITE)
+
+
 def encode(value: Any) -> Any:
-    """Turn tensors, arrays and containers into JSON-safe data (no pickle, ever)."""
+    """Turn tensors, arrays and containers into strict JSON data (no pickle, ever). NaN and the
+    infinities are written 'nan', 'inf' and '-inf': in a tensor's data as they are, a float alone
+    as {FLOAT_KEY: 'nan'}."""
     if isinstance(value, torch.Tensor):
         t = value.detach().cpu()
         if t.is_complex():
             t = t.real
         if t.dtype in (torch.bfloat16, torch.float16):  # half precision compares as float32
             t = t.float()
-        return {TENSOR_KEY: str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": t.reshape(-1).tolist()}
+        data = t.reshape(-1).tolist()
+        if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+            data = [_json_number(x) for x in data]
+        return {TENSOR_KEY: str(t.dtype).replace("torch.", ""), "shape": list(t.shape), "data": data}
     if isinstance(value, np.ndarray):
         return encode(torch.from_numpy(np.ascontiguousarray(value)))
     if isinstance(value, (np.generic,)):
-        return value.item()
-    if isinstance(value, (bool, int, float, str)) or value is None:
+        return encode(value.item())
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {FLOAT_KEY: _json_number(value)}
+    if isinstance(value, (bool, int, str)) or value is None:
         return value
     if isinstance(value, (list, tuple)):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        if TENSOR_KEY in value:
-            raise TypeError(f"cannot record a dict with the reserved key '{TENSOR_KEY}'")
+        for reserved in (TENSOR_KEY, FLOAT_KEY):
+            if reserved in value:
+                raise TypeError(f"cannot record a dict with the reserved key '{reserved}'")
         return {str(k): encode(v) for k, v in value.items()}
     raise TypeError(f"cannot record a value of type {type(value).__name__}")
 
@@ -128,7 +143,7 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
         entry["error"] = "not implemented"
     except Exception as err:  # the grader reports its type; the notebook goes on
         entry["error"] = f"{type(err).__name__}: {err}"[:500]
-    if len(json.dumps(entry)) > MAX_RECORD_BYTES:
+    if len(json.dumps(entry, allow_nan=False)) > MAX_RECORD_BYTES:
         entry = {k: v for k, v in entry.items() if k != "value"}
         entry["error"] = "OutputTooLarge: the recorded output is too large"
     _publish(entry)

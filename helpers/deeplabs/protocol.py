@@ -10,3 +10,5 @@ SEED_ENV = "DEEPLABS_GRADER_SEED"     # the course's secret seed, in the kernel'
 RECORD_MIME = "application/vnd.deeplabs.record+json"
 MAX_RECORD_BYTES = 4_000_000          # a probe output is a few tensors, never a dataset
 TENSOR_KEY = "__tensor__"             # marks an encoded tensor: {TENSOR_KEY: dtype, "shape": [...], "data": [...]}
+FLOAT_KEY = "__float__"               # a float strict JSON cannot hold: {FLOAT_KEY: "nan" | "inf" | "-inf"}
+NON_FINITE = ("nan", "inf", "-inf")   # how NaN and the infinities are written, alone or in a tensor's data

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from deeplabs.protocol import FLOAT_KEY, NON_FINITE, TENSOR_KEY
+
 
 
 @dataclass
@@ -51,6 +53,7 @@ FLOAT_DTYPES = frozenset({"float16", "bfloat16", "float32", "float64", "float8_e
 INT_DTYPES = frozenset({"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"})
 DTYPES = FLOAT_DTYPES | INT_DTYPES | {"bool"}
 _NUMBER_TYPES = (int, float)
+_NON_FINITE = dict(zip(NON_FINITE, (math.nan, math.inf, -math.inf)))  # how encode() writes them
 
 
 class MalformedValue(ValueError):
@@ -80,9 +83,9 @@ def _number(x) -> float | int:
 
 
 def _decode_tensor(value: dict, budget: list[int]) -> RecordedTensor:
-    if set(value) - {"__tensor__", "shape", "data"}:
+    if set(value) - {TENSOR_KEY, "shape", "data"}:
         raise MalformedValue("a tensor record with extra fields")
-    dtype, shape, data = value.get("__tensor__"), value.get("shape"), value.get("data")
+    dtype, shape, data = value.get(TENSOR_KEY), value.get("shape"), value.get("data")
     if not isinstance(dtype, str) or dtype not in DTYPES:
         raise MalformedValue("a tensor record with an unknown dtype")
     if not isinstance(shape, list) or len(shape) > MAX_DIMS or not all(
@@ -100,6 +103,11 @@ def _decode_tensor(value: dict, budget: list[int]) -> RecordedTensor:
             raise MalformedValue("a bool tensor with non-bool data")
         array = np.array(data, dtype=bool)
     else:
+        if dtype in FLOAT_DTYPES and any(type(x) is str for x in data):
+            # encode() writes NaN and the infinities as these strings: JSON has no such numbers
+            if not all(type(x) in _NUMBER_TYPES or (type(x) is str and x in _NON_FINITE) for x in data):
+                raise MalformedValue("a tensor record with data that are not numbers")
+            data = [_NON_FINITE[x] if type(x) is str else x for x in data]
         if not all(type(x) in _NUMBER_TYPES for x in data):   # exact types: no bool, str, list
             raise MalformedValue("a tensor record with data that are not numbers")
         try:
@@ -115,8 +123,12 @@ def _decode(value, depth: int, budget: list[int]):
     if depth > MAX_DEPTH:
         raise MalformedValue("a recorded value nested too deeply")
     if isinstance(value, dict):
-        if "__tensor__" in value:
+        if TENSOR_KEY in value:
             return _decode_tensor(value, budget)
+        if FLOAT_KEY in value:  # a float strict JSON cannot hold
+            if len(value) != 1 or type(value[FLOAT_KEY]) is not str or value[FLOAT_KEY] not in _NON_FINITE:
+                raise MalformedValue("a float record that is not NaN or an infinity")
+            return _NON_FINITE[value[FLOAT_KEY]]
         budget[0] -= len(value)
         if budget[0] < 0:
             raise MalformedValue("a recorded value with too many elements")

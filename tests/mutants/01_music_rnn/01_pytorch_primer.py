@@ -315,6 +315,7 @@ add_wrong_answers(MUTANTS, 14, "01_music_rnn/01_pytorch_primer", {
 
 # Blind round 15's answers that kept their points until their own checks were added (the sources stay there).
 add_wrong_answers(MUTANTS, 15, "01_music_rnn/01_pytorch_primer", {
+    "ex1_tensors": ["a column whose std is below 10 * machine eps gets scale 1", "the result .nan_to_num()'d"],
     "ex2_softmax": ["the normaliser detached"],
     "ex3_autograd": ["torch.manual_seed(0) 'to be reproducible'", "w.detach_()", "torch.set_default_dtype(w.dtype)"],
     "ex4_dense": ["forward casts its input x.float()"],
