@@ -12,6 +12,7 @@ from deeplabs.checks import Checks, assert_close
 from deeplabs.device import get_device
 from deeplabs.grading import defaults_of, encode, handed_back, record
 from deeplabs.precision import autocast, autocast_dtype
+from deeplabs.protocol import ACTIVE_ENV
 from deeplabs.seeding import seed_everything
 
 
@@ -386,7 +387,10 @@ def _harmless(model, x):
     (lambda m, x: x.mul_(2), "tensors_kept"),
     (lambda m, x: torch.manual_seed(0), "global_generator_next_draws"),
     (lambda m, x: torch.set_grad_enabled(False), "gradient_tracking_still_on"),
-    (lambda m, x: torch.autograd.set_detect_anomaly(True), "anomaly_detection_still_off"),
+    (lambda m, x: torch.autograd.set_detect_anomaly(True), "switches_still_at_their_defaults"),
+    (lambda m, x: torch.use_deterministic_algorithms(True, warn_only=True), "switches_still_at_their_defaults"),
+    (lambda m, x: setattr(torch.backends.cudnn, "benchmark", True), "switches_still_at_their_defaults"),
+    (lambda m, x: torch.set_float32_matmul_precision("high"), "switches_still_at_their_defaults"),
     (lambda m, x: torch.set_default_dtype(torch.float64), "default_dtype_still_float32"),
 ])
 def test_handed_back_sees_each_change_the_labs_rule_forbids(change, key):
@@ -408,8 +412,39 @@ def test_handed_back_sees_tracking_switched_on_inside_a_callers_no_grad_and_puts
 
     assert handed_back(lambda: None, caller_grad=False)["gradient_tracking_still_off"]
     found = handed_back(switches_on, caller_grad=False)
-    assert not found["gradient_tracking_still_off"] and not found["anomaly_detection_still_off"]
+    assert not found["gradient_tracking_still_off"]
+    assert not found["switches_still_at_their_defaults"]["anomaly_detection"]
     assert torch.is_grad_enabled() and not torch.is_anomaly_enabled()
+
+
+def test_handed_back_flipped_sees_a_switch_set_to_its_default_and_puts_every_switch_back():
+    def to_defaults():  # "for speed", then back to what the function thinks is the caller's setting
+        torch.autograd.set_detect_anomaly(False)
+        torch.backends.cudnn.benchmark = False
+        torch.set_grad_enabled(True)
+
+    calm = handed_back(lambda: torch.ones(2).sum(), flipped=True)
+    assert all(calm["switches_kept_when_flipped"].values())
+    found = handed_back(to_defaults, flipped=True)
+    assert all(found["switches_still_at_their_defaults"].values())  # unseen at the defaults
+    assert {k for k, kept in found["switches_kept_when_flipped"].items() if not kept} == {
+        "anomaly_detection", "cudnn_benchmark", "gradient_tracking"}
+    assert torch.is_grad_enabled() and not torch.is_anomaly_enabled() and not torch.backends.cudnn.benchmark
+    assert not torch.are_deterministic_algorithms_enabled()
+
+
+def test_record_starts_each_case_with_the_switches_at_their_defaults_and_puts_the_notebooks_back(monkeypatch):
+    monkeypatch.setenv(ACTIVE_ENV, "1")
+    monkeypatch.setattr("deeplabs.grading._publish", lambda entry: None)
+    torch.backends.cudnn.benchmark = True
+    try:
+        seen = record("x/switches", lambda g: [torch.backends.cudnn.benchmark,
+                                               torch.are_deterministic_algorithms_enabled(),
+                                               torch.use_deterministic_algorithms(True, warn_only=True)])
+        assert seen["value"][:2] == [False, False]
+        assert torch.backends.cudnn.benchmark and not torch.are_deterministic_algorithms_enabled()
+    finally:
+        torch.backends.cudnn.benchmark = False
 
 
 def test_handed_back_allows_what_a_backward_adds_and_tells_a_reseed_from_other_draws():

@@ -43,6 +43,43 @@ from .seeding import seed_everything
 KEPT_AS_GIVEN = {"kind": "equal", "gated": True}
 
 
+def _set_deterministic(on: bool) -> None:
+    torch.use_deterministic_algorithms(on, warn_only=True)
+
+
+def _set_cudnn(name: str) -> Callable[[bool], None]:
+    return lambda on: setattr(torch.backends.cudnn, name, on)
+
+
+# PyTorch's global switches a lab function must leave as its caller set them: (name, read, set, default).
+# record() starts every case with each at its default; handed_back reports any the call changed.
+SWITCHES: tuple[tuple[str, Callable[[], Any], Callable[[Any], None], Any], ...] = (
+    ("anomaly_detection", torch.is_anomaly_enabled, torch.autograd.set_detect_anomaly, False),
+    ("deterministic_algorithms", torch.are_deterministic_algorithms_enabled, _set_deterministic, False),
+    ("cudnn_benchmark", lambda: torch.backends.cudnn.benchmark, _set_cudnn("benchmark"), False),
+    ("cudnn_deterministic", lambda: torch.backends.cudnn.deterministic, _set_cudnn("deterministic"), False),
+    ("float32_matmul_precision", torch.get_float32_matmul_precision, torch.set_float32_matmul_precision, "highest"),
+)
+# The switches handed_back(..., flipped=True) turns the other way for a second call (the matmul precision
+# stays: on some CPUs "high" changes what a right answer computes).
+FLIPPED = {"anomaly_detection": True, "deterministic_algorithms": True, "cudnn_benchmark": True,
+           "cudnn_deterministic": True}
+
+
+def _switches_now() -> dict[str, Any]:
+    return {name: read() for name, read, _, _ in SWITCHES}
+
+
+def _set_switches(values: dict[str, Any]) -> None:
+    for name, _, write, _ in SWITCHES:
+        if name in values:
+            write(values[name])
+
+
+def _switch_defaults() -> dict[str, Any]:
+    return {name: default for name, _, _, default in SWITCHES}
+
+
 def _json_number(x: float) -> float | str:
     # strict JSON (the kernel's messages) has no NaN or infinity: without this, jupyter_client's
     # deprecated fallback turns them into strings the grader cannot tell from a student's string
@@ -124,14 +161,15 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
     """Run `fn(generator)` and publish its output for the grader (no-op when not grading).
 
     Every case starts from the same state whatever ran before it: torch seeded from the case's name,
-    gradient tracking on, anomaly detection off and float32 the default dtype (an answer that left one
+    gradient tracking on, every switch of SWITCHES at its default and float32 the default dtype (an answer that left one
     of them switched loses points in its own exercise, through handed_back, not in every later one);
-    the notebook's own grad mode is back as it was afterwards."""
+    the notebook's own grad mode and switches are back as they were afterwards."""
     if not grading():
         return None
     seed = case_seed(name)
     seed_everything(seed)
-    torch.autograd.set_detect_anomaly(False)
+    switches_given = _switches_now()
+    _set_switches(_switch_defaults())
     torch.set_default_dtype(torch.float32)
     entry: dict[str, Any] = {"name": name, "rule": rule or {"kind": "close"}, "weight": weight}
     if hint:
@@ -143,6 +181,8 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
         entry["error"] = "not implemented"
     except Exception as err:  # the grader reports its type; the notebook goes on
         entry["error"] = f"{type(err).__name__}: {err}"[:500]
+    finally:
+        _set_switches(switches_given)  # the notebook's own settings, whatever the case's code left
     if len(json.dumps(entry, allow_nan=False)) > MAX_RECORD_BYTES:
         entry = {k: v for k, v in entry.items() if k != "value"}
         entry["error"] = "OutputTooLarge: the recorded output is too large"
@@ -152,7 +192,7 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
 
 def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, tensors: tuple = (),
                 global_seed: int = 0, held_grads: bool = True, stream: str = "exact",
-                caller_grad: bool = True) -> dict[str, Any]:
+                caller_grad: bool = True, flipped: bool = False) -> dict[str, Any]:
     """Run `call()` as a caller would and describe what the caller finds afterwards, for a hidden check
     of the labs' rule "what your functions may change" (every lab's introduction states it).
 
@@ -161,8 +201,12 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     .grad the caller held is still there (large on purpose: a backward() inside only adds a little;
     a zero_grad() or a reassignment is seen; leave it off for functions that train); whether gradient
     tracking is still as the caller had it (on, or off with caller_grad=False: the call is then made
-    inside torch.no_grad(), as an evaluation is); whether anomaly detection is still off and the default
-    dtype still float32; and what
+    inside torch.no_grad(), as an evaluation is); whether every switch of SWITCHES (anomaly detection,
+    deterministic algorithms, the cuDNN flags, the float32 matmul precision) is still at its default and
+    the default dtype still float32; with `flipped`, whether they stay as set in a second call made with
+    the switches of FLIPPED turned the other way and gradient tracking the other way too (a function
+    that switches one off "for speed" and back on, or on and back to its default, is seen; the second
+    call's result and errors are not recorded); and what
     torch's global generator, seeded with `global_seed` just before the call, draws next (a reseed
     inside the call shows; a function that draws from it as its exercise says draws the same amount
     in every right answer). Where right answers may draw different amounts
@@ -179,12 +223,13 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
         for p in params:
             p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
             grads_given.append(p.grad.clone())
-    grad_mode, anomaly_mode = torch.is_grad_enabled(), torch.is_anomaly_enabled()
+    grad_mode, switches_given = torch.is_grad_enabled(), _switches_now()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     default_dtype = torch.get_default_dtype()
     try:
         draws = []
         torch.set_grad_enabled(caller_grad)
-        torch.autograd.set_detect_anomaly(False)
+        _set_switches(_switch_defaults())
         torch.set_default_dtype(torch.float32)
         for offset in ((0,) if stream == "exact" else (0, 1)):
             torch.manual_seed(global_seed + offset)
@@ -192,11 +237,14 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
             draws.append(torch.rand(3, dtype=torch.float64))
         found: dict[str, Any] = {"gradient_tracking_still_on" if caller_grad else "gradient_tracking_still_off":
                                  torch.is_grad_enabled() == caller_grad,
-                                 "anomaly_detection_still_off": not torch.is_anomaly_enabled(),
-                                 "default_dtype_still_float32": torch.get_default_dtype() == torch.float32}
+                                 "default_dtype_still_float32": torch.get_default_dtype() == torch.float32,
+                                 "switches_still_at_their_defaults": {name: value == default for (name, value), default
+                                                                      in zip(_switches_now().items(),
+                                                                                 _switch_defaults().values())}}
     finally:
         torch.set_grad_enabled(grad_mode)
-        torch.autograd.set_detect_anomaly(anomaly_mode)
+        _set_switches(switches_given)
+        torch.use_deterministic_algorithms(switches_given["deterministic_algorithms"], warn_only=warn_only)
         torch.set_default_dtype(default_dtype)
     if stream == "exact":
         found["global_generator_next_draws"] = draws[0]
@@ -212,4 +260,27 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
             p.grad is not None and p.grad.shape == b.shape and p.grad.dtype == b.dtype
             and p.grad.device == b.device and torch.allclose(p.grad, b, rtol=0, atol=1e3)
             for p, b in zip(params, grads_given))
+    if flipped:  # last: the second call may change what the lines above read
+        found["switches_kept_when_flipped"] = _kept_when_flipped(call, caller_grad)
     return found
+
+
+def _kept_when_flipped(call: Callable[[], Any], caller_grad: bool) -> dict[str, bool]:
+    # call() once more with FLIPPED's switches and gradient tracking turned the other way; which stay so
+    grad_mode, switches_given = torch.is_grad_enabled(), _switches_now()
+    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    turned = {**_switch_defaults(), **FLIPPED}
+    try:
+        torch.set_grad_enabled(not caller_grad)
+        _set_switches(turned)
+        try:
+            call()
+        except Exception:  # noqa: BLE001 - only the switches are looked at, not the second call's result
+            pass
+        kept = {name: _switches_now()[name] == value for name, value in turned.items()}
+        kept["gradient_tracking"] = torch.is_grad_enabled() == (not caller_grad)
+        return kept
+    finally:
+        torch.set_grad_enabled(grad_mode)
+        _set_switches(switches_given)
+        torch.use_deterministic_algorithms(switches_given["deterministic_algorithms"], warn_only=warn_only)
