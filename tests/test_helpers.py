@@ -418,17 +418,16 @@ def test_handed_back_sees_tracking_switched_on_inside_a_callers_no_grad_and_puts
 
 
 def test_handed_back_flipped_sees_a_switch_set_to_its_default_and_puts_every_switch_back():
-    def to_defaults():  # "for speed", then back to what the function thinks is the caller's setting
+    def to_defaults():  # "for speed", or back to what the function thinks is the caller's setting
         torch.autograd.set_detect_anomaly(False)
         torch.backends.cudnn.benchmark = False
-        torch.set_grad_enabled(True)
 
     calm = handed_back(lambda: torch.ones(2).sum(), flipped=True)
     assert all(calm["switches_kept_when_flipped"].values())
     found = handed_back(to_defaults, flipped=True)
     assert all(found["switches_still_at_their_defaults"].values())  # unseen at the defaults
     assert {k for k, kept in found["switches_kept_when_flipped"].items() if not kept} == {
-        "anomaly_detection", "cudnn_benchmark", "gradient_tracking"}
+        "anomaly_detection", "cudnn_benchmark"}
     assert torch.is_grad_enabled() and not torch.is_anomaly_enabled() and not torch.backends.cudnn.benchmark
     assert not torch.are_deterministic_algorithms_enabled()
 

@@ -204,9 +204,8 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
     inside torch.no_grad(), as an evaluation is); whether every switch of SWITCHES (anomaly detection,
     deterministic algorithms, the cuDNN flags, the float32 matmul precision) is still at its default and
     the default dtype still float32; with `flipped`, whether they stay as set in a second call made with
-    the switches of FLIPPED turned the other way and gradient tracking the other way too (a function
-    that switches one off "for speed" and back on, or on and back to its default, is seen; the second
-    call's result and errors are not recorded); and what
+    the switches of FLIPPED turned the other way (a function that sets one to its default, "off for
+    speed", is seen only then; the second call's result and errors are not recorded); and what
     torch's global generator, seeded with `global_seed` just before the call, draws next (a reseed
     inside the call shows; a function that draws from it as its exercise says draws the same amount
     in every right answer). Where right answers may draw different amounts
@@ -266,20 +265,19 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
 
 
 def _kept_when_flipped(call: Callable[[], Any], caller_grad: bool) -> dict[str, bool]:
-    # call() once more with FLIPPED's switches and gradient tracking turned the other way; which stay so
+    # call() once more with FLIPPED's switches turned the other way (gradient tracking as in the first
+    # call: a training function under no_grad would stop early); which stay so
     grad_mode, switches_given = torch.is_grad_enabled(), _switches_now()
     warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
     turned = {**_switch_defaults(), **FLIPPED}
     try:
-        torch.set_grad_enabled(not caller_grad)
+        torch.set_grad_enabled(caller_grad)
         _set_switches(turned)
         try:
             call()
         except Exception:  # noqa: BLE001 - only the switches are looked at, not the second call's result
             pass
-        kept = {name: _switches_now()[name] == value for name, value in turned.items()}
-        kept["gradient_tracking"] = torch.is_grad_enabled() == (not caller_grad)
-        return kept
+        return {name: _switches_now()[name] == value for name, value in turned.items()}
     finally:
         torch.set_grad_enabled(grad_mode)
         _set_switches(switches_given)
