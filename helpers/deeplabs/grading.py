@@ -80,6 +80,16 @@ def _switch_defaults() -> dict[str, Any]:
     return {name: default for name, _, _, default in SWITCHES}
 
 
+def _saved_switches() -> tuple[dict[str, Any], bool]:
+    return _switches_now(), torch.is_deterministic_algorithms_warn_only_enabled()
+
+
+def _restore_switches(saved: tuple[dict[str, Any], bool]) -> None:
+    values, warn_only = saved
+    _set_switches(values)
+    torch.use_deterministic_algorithms(values["deterministic_algorithms"], warn_only=warn_only)
+
+
 def _json_number(x: float) -> float | str:
     # strict JSON (the kernel's messages) has no NaN or infinity: without this, jupyter_client's
     # deprecated fallback turns them into strings the grader cannot tell from a student's string
@@ -168,7 +178,7 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
         return None
     seed = case_seed(name)
     seed_everything(seed)
-    switches_given = _switches_now()
+    switches_given = _saved_switches()
     _set_switches(_switch_defaults())
     torch.set_default_dtype(torch.float32)
     entry: dict[str, Any] = {"name": name, "rule": rule or {"kind": "close"}, "weight": weight}
@@ -182,7 +192,7 @@ def record(name: str, fn: Callable[[torch.Generator], Any], rule: dict | None = 
     except Exception as err:  # the grader reports its type; the notebook goes on
         entry["error"] = f"{type(err).__name__}: {err}"[:500]
     finally:
-        _set_switches(switches_given)  # the notebook's own settings, whatever the case's code left
+        _restore_switches(switches_given)  # the notebook's own settings, whatever the case's code left
     if len(json.dumps(entry, allow_nan=False)) > MAX_RECORD_BYTES:
         entry = {k: v for k, v in entry.items() if k != "value"}
         entry["error"] = "OutputTooLarge: the recorded output is too large"
@@ -222,8 +232,7 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
         for p in params:
             p.grad = 1e6 * torch.randn(p.shape, generator=fill, dtype=p.dtype).to(p.device)
             grads_given.append(p.grad.clone())
-    grad_mode, switches_given = torch.is_grad_enabled(), _switches_now()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    grad_mode, switches_given = torch.is_grad_enabled(), _saved_switches()
     default_dtype = torch.get_default_dtype()
     try:
         draws = []
@@ -242,8 +251,7 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
                                                                                  _switch_defaults().values())}}
     finally:
         torch.set_grad_enabled(grad_mode)
-        _set_switches(switches_given)
-        torch.use_deterministic_algorithms(switches_given["deterministic_algorithms"], warn_only=warn_only)
+        _restore_switches(switches_given)
         torch.set_default_dtype(default_dtype)
     if stream == "exact":
         found["global_generator_next_draws"] = draws[0]
@@ -267,8 +275,7 @@ def handed_back(call: Callable[[], Any], model: torch.nn.Module | None = None, t
 def _kept_when_flipped(call: Callable[[], Any], caller_grad: bool) -> dict[str, bool]:
     # call() once more with FLIPPED's switches turned the other way (gradient tracking as in the first
     # call: a training function under no_grad would stop early); which stay so
-    grad_mode, switches_given = torch.is_grad_enabled(), _switches_now()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
+    grad_mode, switches_given = torch.is_grad_enabled(), _saved_switches()
     turned = {**_switch_defaults(), **FLIPPED}
     try:
         torch.set_grad_enabled(caller_grad)
@@ -280,5 +287,4 @@ def _kept_when_flipped(call: Callable[[], Any], caller_grad: bool) -> dict[str, 
         return {name: _switches_now()[name] == value for name, value in turned.items()}
     finally:
         torch.set_grad_enabled(grad_mode)
-        _set_switches(switches_given)
-        torch.use_deterministic_algorithms(switches_given["deterministic_algorithms"], warn_only=warn_only)
+        _restore_switches(switches_given)
